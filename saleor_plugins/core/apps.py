@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "saleor_plugins.core"
+    label = "saleor_plugins"
+    verbose_name = "Saleor plugins"
+
+    def ready(self):
+        from .permissions import register_permissions
+
+        register_permissions()

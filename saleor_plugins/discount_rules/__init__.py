@@ -1,0 +1,1 @@
+default_app_config = "saleor_plugins.discount_rules.apps.DiscountRulesConfig"

@@ -1,0 +1,1 @@
+default_app_config = "saleor_plugins.klarna_instore.apps.KlarnaInstoreConfig"

@@ -1,0 +1,1 @@
+default_app_config = "saleor_plugins.subscription.apps.SubscriptionConfig"

@@ -1,0 +1,71 @@
+import pytest
+from django.conf import settings
+from django.contrib.sites.models import Site
+from django.utils.module_loading import import_string
+from saleor.plugins.models import PluginConfiguration
+
+from saleor_plugins.core.plugin import PackagePlugin
+
+from . import factories
+from .graphql_client import GraphQLClient
+
+
+def package_plugin_classes():
+    classes = [import_string(path) for path in settings.PLUGINS]
+    return [cls for cls in classes if issubclass(cls, PackagePlugin)]
+
+
+@pytest.fixture(autouse=True)
+def site(db):
+    site = Site.objects.get_current()
+    site.domain = "shop.example.com"
+    site.name = "Fjordbutikken"
+    site.save()
+    site.settings.default_mail_sender_name = "Fjordbutikken"
+    site.settings.default_mail_sender_address = "post@shop.example.com"
+    site.settings.save()
+    return site
+
+
+@pytest.fixture
+def all_plugins_active(db):
+    """Switch on every package plugin, as a merchant does in the dashboard."""
+    for plugin_class in package_plugin_classes():
+        PluginConfiguration.objects.update_or_create(
+            identifier=plugin_class.PLUGIN_ID,
+            defaults={
+                "name": plugin_class.PLUGIN_NAME,
+                "active": True,
+                "configuration": plugin_class.DEFAULT_CONFIGURATION,
+            },
+        )
+    return package_plugin_classes()
+
+
+@pytest.fixture
+def api():
+    """``api(user)`` returns a GraphQL client logged in as ``user`` (anonymous if None)."""
+    return GraphQLClient
+
+
+@pytest.fixture
+def shop(db):
+    """A Norwegian shop: shipping zone with a 49 NOK method, a warehouse, two products."""
+    zone = factories.create_shipping_zone(countries=["NO", "SE"], price="49.00")
+    warehouse = factories.create_warehouse([zone])
+    category = factories.create_category("Kaffe")
+
+    class Shop:
+        shipping_zone = zone
+        shipping_method = zone.shipping_methods.get()
+        coffee = factories.create_variant("129.00", "Kaffe Fjell", "KAFFE-1", category, warehouse=warehouse)
+        mug = factories.create_variant("89.50", "Krus", "KRUS-1", warehouse=warehouse)
+
+    Shop.warehouse = warehouse
+    Shop.category = category
+    return Shop
+
+
+@pytest.fixture
+def customer(db):
+    return factories.create_customer("kari@example.com", first_name="Kari", last_name="Nordmann")

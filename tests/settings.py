@@ -1,0 +1,22 @@
+"""Test settings: the package's settings as a merchant runs them, on a real PostgreSQL.
+
+With no ``DATABASE_URL`` an embedded PostgreSQL is started (``pgserver``).
+"""
+import os
+
+from saleor_plugins.embedded_db import ensure_database_url, state_dir
+
+ensure_database_url()
+os.environ.setdefault("MEDIA_ROOT", str(state_dir() / "test-media"))
+os.environ.setdefault("SECRET_KEY", "tests-only-secret")
+os.environ.setdefault("DEFAULT_CURRENCY", "NOK")
+os.environ.setdefault("DEFAULT_COUNTRY", "NO")
+
+from saleor_plugins.settings import *  # noqa: E402,F401,F403
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+DEFAULT_FROM_EMAIL = "Shop <shop@example.com>"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = ""
+ALLOWED_CLIENT_HOSTS = ["localhost", "shop.example.com"]
