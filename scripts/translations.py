@@ -1,0 +1,123 @@
+"""Translations of the package's messages, written into the .po catalogues.
+
+Run after `python -m saleor_plugins manage makemessages ...` (see README) to fill the
+catalogues, then `scripts/compile_messages.py` to build the .mo files.
+"""
+import re
+import sys
+from pathlib import Path
+
+T = {
+ "Confirm deleting your account": ("Bekreft sletting av kontoen din", "Bekräfta att ditt konto ska raderas", "Bekræft sletning af din konto", "Löschen Ihres Kontos bestätigen"),
+ "Someone asked to delete your account. If it was you, confirm with the link below; otherwise ignore this e-mail.": (
+  "Noen har bedt om å slette kontoen din. Hvis det var deg, bekreft med lenken nedenfor; ellers kan du se bort fra denne e-posten.",
+  "Någon har bett om att ditt konto ska raderas. Om det var du, bekräfta med länken nedan; annars kan du bortse från detta mejl.",
+  "Nogen har bedt om at få din konto slettet. Hvis det var dig, så bekræft med linket nedenfor; ellers kan du se bort fra denne e-mail.",
+  "Jemand hat die Löschung Ihres Kontos angefordert. Wenn Sie das waren, bestätigen Sie über den Link unten; andernfalls ignorieren Sie diese E-Mail."),
+ "Delete my account": ("Slett kontoen min", "Radera mitt konto", "Slet min konto", "Mein Konto löschen"),
+ "Confirm your account at %(site_name)s": ("Bekreft kontoen din hos %(site_name)s", "Bekräfta ditt konto hos %(site_name)s", "Bekræft din konto hos %(site_name)s", "Bestätigen Sie Ihr Konto bei %(site_name)s"),
+ "Welcome! Please confirm your e-mail address to activate your account.": (
+  "Velkommen! Bekreft e-postadressen din for å aktivere kontoen.", "Välkommen! Bekräfta din e-postadress för att aktivera kontot.",
+  "Velkommen! Bekræft din e-mailadresse for at aktivere kontoen.", "Willkommen! Bitte bestätigen Sie Ihre E-Mail-Adresse, um Ihr Konto zu aktivieren."),
+ "Confirm account": ("Bekreft kontoen", "Bekräfta kontot", "Bekræft kontoen", "Konto bestätigen"),
+ "Your e-mail address was changed": ("E-postadressen din er endret", "Din e-postadress har ändrats", "Din e-mailadresse er blevet ændret", "Ihre E-Mail-Adresse wurde geändert"),
+ "The e-mail address of your account was changed. If you did not do this, contact us right away.": (
+  "E-postadressen til kontoen din er endret. Hvis det ikke var deg, ta kontakt med oss med en gang.",
+  "E-postadressen för ditt konto har ändrats. Om det inte var du, kontakta oss genast.",
+  "E-mailadressen på din konto er blevet ændret. Hvis det ikke var dig, så kontakt os med det samme.",
+  "Die E-Mail-Adresse Ihres Kontos wurde geändert. Wenn Sie das nicht waren, kontaktieren Sie uns bitte sofort."),
+ "Reset your password": ("Tilbakestill passordet ditt", "Återställ ditt lösenord", "Nulstil din adgangskode", "Passwort zurücksetzen"),
+ "Someone asked to reset the password of your account. If it was you, choose a new password with the link below; otherwise ignore this e-mail.": (
+  "Noen har bedt om å tilbakestille passordet til kontoen din. Hvis det var deg, velg et nytt passord med lenken nedenfor; ellers kan du se bort fra denne e-posten.",
+  "Någon har bett om att återställa lösenordet för ditt konto. Om det var du, välj ett nytt lösenord med länken nedan; annars kan du bortse från detta mejl.",
+  "Nogen har bedt om at nulstille adgangskoden til din konto. Hvis det var dig, så vælg en ny adgangskode med linket nedenfor; ellers kan du se bort fra denne e-mail.",
+  "Jemand hat angefordert, das Passwort Ihres Kontos zurückzusetzen. Wenn Sie das waren, wählen Sie über den Link unten ein neues Passwort; andernfalls ignorieren Sie diese E-Mail."),
+ "Choose a new password": ("Velg et nytt passord", "Välj ett nytt lösenord", "Vælg en ny adgangskode", "Neues Passwort wählen"),
+ "Confirm your new e-mail address": ("Bekreft den nye e-postadressen din", "Bekräfta din nya e-postadress", "Bekræft din nye e-mailadresse", "Bestätigen Sie Ihre neue E-Mail-Adresse"),
+ "Confirm that this is the new e-mail address of your account.": (
+  "Bekreft at dette er den nye e-postadressen til kontoen din.", "Bekräfta att detta är den nya e-postadressen för ditt konto.",
+  "Bekræft at dette er den nye e-mailadresse til din konto.", "Bestätigen Sie, dass dies die neue E-Mail-Adresse Ihres Kontos ist."),
+ "Confirm e-mail address": ("Bekreft e-postadressen", "Bekräfta e-postadressen", "Bekræft e-mailadressen", "E-Mail-Adresse bestätigen"),
+ "Your account at %(site_name)s": ("Kontoen din hos %(site_name)s", "Ditt konto hos %(site_name)s", "Din konto hos %(site_name)s", "Ihr Konto bei %(site_name)s"),
+ "An account has been created for you. Choose a password to start using it.": (
+  "Det er opprettet en konto for deg. Velg et passord for å ta den i bruk.", "Ett konto har skapats åt dig. Välj ett lösenord för att börja använda det.",
+  "Der er oprettet en konto til dig. Vælg en adgangskode for at tage den i brug.", "Für Sie wurde ein Konto angelegt. Wählen Sie ein Passwort, um es zu nutzen."),
+ "Choose a password": ("Velg et passord", "Välj ett lösenord", "Vælg en adgangskode", "Passwort wählen"),
+ "Your staff account at %(site_name)s": ("Ansattkontoen din hos %(site_name)s", "Ditt personalkonto hos %(site_name)s", "Din medarbejderkonto hos %(site_name)s", "Ihr Mitarbeiterkonto bei %(site_name)s"),
+ "A staff account has been created for you. Choose a password to sign in to the dashboard.": (
+  "Det er opprettet en ansattkonto for deg. Velg et passord for å logge inn i administrasjonen.",
+  "Ett personalkonto har skapats åt dig. Välj ett lösenord för att logga in i administrationen.",
+  "Der er oprettet en medarbejderkonto til dig. Vælg en adgangskode for at logge ind i administrationen.",
+  "Für Sie wurde ein Mitarbeiterkonto angelegt. Wählen Sie ein Passwort, um sich im Dashboard anzumelden."),
+ "Your order %(number)s is on its way": ("Bestillingen din %(number)s er på vei", "Din beställning %(number)s är på väg", "Din ordre %(number)s er på vej", "Ihre Bestellung %(number)s ist unterwegs"),
+ "Good news: these items from order %(number)s are on their way.": (
+  "Gode nyheter: disse varene fra bestilling %(number)s er på vei.", "Goda nyheter: de här varorna från beställning %(number)s är på väg.",
+  "Gode nyheder: disse varer fra ordre %(number)s er på vej.", "Gute Nachrichten: Diese Artikel aus Bestellung %(number)s sind unterwegs."),
+ "download": ("nedlasting", "nedladdning", "download", "Download"),
+ "Tracking number": ("Sporingsnummer", "Spårningsnummer", "Sporingsnummer", "Sendungsnummer"),
+ "See your order": ("Se bestillingen din", "Se din beställning", "Se din ordre", "Bestellung ansehen"),
+ "Thank you for your order %(number)s": ("Takk for bestillingen din %(number)s", "Tack för din beställning %(number)s", "Tak for din ordre %(number)s", "Vielen Dank für Ihre Bestellung %(number)s"),
+ "Thank you for your order %(number)s. We have received it and will let you know when it is on its way.": (
+  "Takk for bestillingen din %(number)s. Vi har mottatt den og gir beskjed når den er på vei.",
+  "Tack för din beställning %(number)s. Vi har tagit emot den och meddelar dig när den är på väg.",
+  "Tak for din ordre %(number)s. Vi har modtaget den og giver dig besked, når den er på vej.",
+  "Vielen Dank für Ihre Bestellung %(number)s. Wir haben sie erhalten und melden uns, sobald sie unterwegs ist."),
+ "We have received your order and will let you know when it is on its way.": (
+  "Vi har mottatt bestillingen din og gir beskjed når den er på vei.", "Vi har tagit emot din beställning och meddelar dig när den är på väg.",
+  "Vi har modtaget din ordre og giver dig besked, når den er på vej.", "Wir haben Ihre Bestellung erhalten und melden uns, sobald sie unterwegs ist."),
+ "Payment received for order %(number)s": ("Betaling mottatt for bestilling %(number)s", "Betalning mottagen för beställning %(number)s", "Betaling modtaget for ordre %(number)s", "Zahlung für Bestellung %(number)s erhalten"),
+ "We have received your payment for order %(number)s. Thank you!": (
+  "Vi har mottatt betalingen for bestilling %(number)s. Takk!", "Vi har tagit emot din betalning för beställning %(number)s. Tack!",
+  "Vi har modtaget din betaling for ordre %(number)s. Tak!", "Wir haben Ihre Zahlung für Bestellung %(number)s erhalten. Vielen Dank!"),
+ "Thank you!": ("Takk!", "Tack!", "Tak!", "Vielen Dank!"),
+ "New order %(number)s": ("Ny bestilling %(number)s", "Ny beställning %(number)s", "Ny ordre %(number)s", "Neue Bestellung %(number)s"),
+ "Order %(number)s was placed by %(email)s.": ("Bestilling %(number)s ble lagt inn av %(email)s.", "Beställning %(number)s lades av %(email)s.", "Ordre %(number)s blev afgivet af %(email)s.", "Bestellung %(number)s wurde von %(email)s aufgegeben."),
+ "Placed by %(email)s.": ("Lagt inn av %(email)s.", "Lagd av %(email)s.", "Afgivet af %(email)s.", "Aufgegeben von %(email)s."),
+ "Shipping update for order %(number)s": ("Oppdatering om frakt for bestilling %(number)s", "Leveransuppdatering för beställning %(number)s", "Forsendelsesopdatering for ordre %(number)s", "Versandupdate zu Bestellung %(number)s"),
+ "The shipment of order %(number)s has been updated.": ("Forsendelsen av bestilling %(number)s er oppdatert.", "Leveransen av beställning %(number)s har uppdaterats.", "Forsendelsen af ordre %(number)s er blevet opdateret.", "Die Sendung zu Bestellung %(number)s wurde aktualisiert."),
+ "Product": ("Produkt", "Produkt", "Produkt", "Produkt"),
+ "Quantity": ("Antall", "Antal", "Antal", "Menge"),
+ "Price": ("Pris", "Pris", "Pris", "Preis"),
+ "Total": ("Totalt", "Totalt", "I alt", "Gesamt"),
+ "Subtotal": ("Delsum", "Delsumma", "Subtotal", "Zwischensumme"),
+ "Shipping": ("Frakt", "Frakt", "Fragt", "Versand"),
+ "Discount": ("Rabatt", "Rabatt", "Rabat", "Rabatt"),
+ "Including VAT": ("Herav mva.", "Varav moms", "Heraf moms", "Enthaltene MwSt."),
+ "Delivery address": ("Leveringsadresse", "Leveransadress", "Leveringsadresse", "Lieferadresse"),
+ "Billing address": ("Fakturaadresse", "Fakturaadress", "Faktureringsadresse", "Rechnungsadresse"),
+ "Your note": ("Din kommentar", "Din kommentar", "Din bemærkning", "Ihre Anmerkung"),
+}
+LANGS = ("nb", "sv", "da", "de")
+
+
+def escape(text):
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def fill(locale_dir: Path) -> int:
+    missing = 0
+    for index, lang in enumerate(LANGS):
+        po = locale_dir / lang / "LC_MESSAGES" / "django.po"
+        text = po.read_text()
+
+        def replace(match):
+            nonlocal missing
+            msgid = match.group(1).encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
+            if msgid in T:
+                return f'msgid "{match.group(1)}"\nmsgstr "{escape(T[msgid][index])}"'
+            if msgid:
+                missing += 1
+                print(f"{lang}: no translation for {msgid!r}", file=sys.stderr)
+            return match.group(0)
+
+        text = re.sub(r'^msgid "(.*)"\nmsgstr ".*"$', replace, text, flags=re.M)
+        text = text.replace("#, fuzzy\n", "", 1)
+        text = re.sub(r'"Language: .*\\n"', f'"Language: {lang}\\\\n"', text)
+        text = re.sub(r'"Content-Type: text/plain; charset=CHARSET\\n"', r'"Content-Type: text/plain; charset=UTF-8\\n"', text)
+        po.write_text(text)
+    return missing
+
+
+if __name__ == "__main__":
+    root = Path(__file__).resolve().parent.parent
+    sys.exit(1 if fill(root / "saleor_plugins" / "locale") else 0)
