@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.sites.models import Site
 from django.utils.module_loading import import_string
 from saleor.plugins.models import PluginConfiguration
+from saleor.site.models import SiteSettings
 
 from saleor_plugins.core.plugin import PackagePlugin
 
@@ -17,14 +18,22 @@ def package_plugin_classes():
 
 @pytest.fixture(autouse=True)
 def site(db):
+    # Transactional tests flush every table, including the SiteSettings row that Saleor's
+    # migration created, so it is (re)made here.
+    Site.objects.clear_cache()
     site = Site.objects.get_current()
     site.domain = "shop.example.com"
     site.name = "Fjordbutikken"
     site.save()
-    site.settings.default_mail_sender_name = "Fjordbutikken"
-    site.settings.default_mail_sender_address = "post@shop.example.com"
-    site.settings.save()
-    return site
+    SiteSettings.objects.update_or_create(
+        site=site,
+        defaults={
+            "default_mail_sender_name": "Fjordbutikken",
+            "default_mail_sender_address": "post@shop.example.com",
+        },
+    )
+    Site.objects.clear_cache()  # the cached Site may hold the old settings object
+    return Site.objects.get_current()
 
 
 @pytest.fixture
