@@ -2,7 +2,7 @@
 
 ``DJANGO_SETTINGS_MODULE=saleor_plugins.settings`` runs Saleor with every feature. The
 environment variables are Saleor's (``DATABASE_URL``, ``SECRET_KEY``, ``ALLOWED_HOSTS``,
-``CELERY_BROKER_URL``, ``EMAIL_URL``, ...) plus ``MEDIA_ROOT`` and ``STATIC_ROOT``.
+``CELERY_BROKER_URL``, ``EMAIL_URL``, ...) plus ``MEDIA_ROOT``, ``STATIC_ROOT`` and ``TIME_ZONE``.
 """
 import os
 
@@ -13,5 +13,7 @@ from .conf import configure
 # The wheel's defaults point into site-packages.
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT", MEDIA_ROOT)  # noqa: F405
 STATIC_ROOT = os.environ.get("STATIC_ROOT", STATIC_ROOT)  # noqa: F405
+# Saleor hard-codes America/Chicago; e-mails and schedules use the shop's zone.
+TIME_ZONE = os.environ.get("TIME_ZONE", TIME_ZONE)  # noqa: F405
 
 configure(globals())

@@ -85,6 +85,7 @@ T = {
  "Including VAT": ("Herav mva.", "Varav moms", "Heraf moms", "Enthaltene MwSt."),
  "Delivery address": ("Leveringsadresse", "Leveransadress", "Leveringsadresse", "Lieferadresse"),
  "Billing address": ("Fakturaadresse", "Fakturaadress", "Faktureringsadresse", "Rechnungsadresse"),
+ "Order date": ("Bestillingsdato", "Orderdatum", "Ordredato", "Bestelldatum"),
  "Your note": ("Din kommentar", "Din kommentar", "Din bemærkning", "Ihre Anmerkung"),
 }
 LANGS = ("nb", "sv", "da", "de")
