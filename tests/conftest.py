@@ -1,19 +1,12 @@
 import pytest
-from django.conf import settings
 from django.contrib.sites.models import Site
-from django.utils.module_loading import import_string
 from saleor.plugins.models import PluginConfiguration
 from saleor.site.models import SiteSettings
 
-from saleor_plugins.core.plugin import PackagePlugin
+from saleor_plugins.core.plugin import package_plugin_classes
 
 from . import factories
 from .graphql_client import GraphQLClient
-
-
-def package_plugin_classes():
-    classes = [import_string(path) for path in settings.PLUGINS]
-    return [cls for cls in classes if issubclass(cls, PackagePlugin)]
 
 
 @pytest.fixture(autouse=True)

@@ -108,6 +108,15 @@ class PackagePlugin(BasePlugin):
             return PluginConfig(self.parse_configuration(self.DEFAULT_CONFIGURATION))
 
 
+def package_plugin_classes():
+    """The package's plugin classes listed in ``settings.PLUGINS``, in that order."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    classes = [import_string(path) for path in settings.PLUGINS]
+    return [cls for cls in classes if issubclass(cls, PackagePlugin)]
+
+
 def _as_field_errors(error: ValidationError) -> dict:
     if hasattr(error, "error_dict"):
         return {

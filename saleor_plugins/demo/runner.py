@@ -5,10 +5,8 @@ import sys
 from importlib import import_module
 
 import saleor
-from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
-from django.utils.module_loading import import_string
 
 from ..conf import FEATURES
 
@@ -45,19 +43,17 @@ def activate_package_plugins():
     """Switch every package plugin on, unless someone has configured it already."""
     from saleor.plugins.models import PluginConfiguration
 
-    from ..core.plugin import PackagePlugin
+    from ..core.plugin import package_plugin_classes
 
-    for path in settings.PLUGINS:
-        plugin_class = import_string(path)
-        if issubclass(plugin_class, PackagePlugin) or path.endswith("DummyGatewayPlugin"):
-            PluginConfiguration.objects.get_or_create(
-                identifier=plugin_class.PLUGIN_ID,
-                defaults={
-                    "name": plugin_class.PLUGIN_NAME,
-                    "active": True,
-                    "configuration": plugin_class.DEFAULT_CONFIGURATION,
-                },
-            )
+    for plugin_class in package_plugin_classes():
+        PluginConfiguration.objects.get_or_create(
+            identifier=plugin_class.PLUGIN_ID,
+            defaults={
+                "name": plugin_class.PLUGIN_NAME,
+                "active": True,
+                "configuration": plugin_class.DEFAULT_CONFIGURATION,
+            },
+        )
 
 
 def ensure_demo_staff():

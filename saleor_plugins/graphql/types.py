@@ -1,6 +1,4 @@
 import graphene
-from django.conf import settings
-from django.utils.module_loading import import_string
 
 from .. import __version__
 from ..core.plugin import PackagePlugin
@@ -37,11 +35,3 @@ class SaleorPluginsInfo(graphene.ObjectType):
 def resolve_shop_saleor_plugins(_root, _info):
     return SaleorPluginsInfo(version=__version__)
 
-
-def package_plugin_classes():
-    classes = []
-    for path in settings.PLUGINS:
-        plugin_class = import_string(path)
-        if issubclass(plugin_class, PackagePlugin):
-            classes.append(plugin_class)
-    return classes
