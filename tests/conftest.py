@@ -6,6 +6,7 @@ from saleor.site.models import SiteSettings
 from saleor_plugins.core.plugin import package_plugin_classes
 
 from . import factories
+from .celery_worker import celery_worker  # noqa: F401 (fixture)
 from .graphql_client import GraphQLClient
 
 
