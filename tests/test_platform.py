@@ -102,3 +102,9 @@ def test_cli_rejects_an_unknown_command():
     result = run_cli("frobnicate")
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+def test_cli_simulator_command_answers_without_a_traceback():
+    result = run_cli("simulator", "--help")
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 0 or "not part of this version" in result.stderr
