@@ -24,7 +24,7 @@ PACKAGE_PLUGINS = [
     "saleor_plugins.subscription.plugin.SubscriptionPlugin",
     "saleor_plugins.klarna_instore.plugin.KlarnaInstorePlugin",
 ]
-PACKAGE_GATEWAY_PLUGINS = []
+PACKAGE_GATEWAY_PLUGINS = ["saleor_plugins.klarna.plugin.KlarnaGatewayPlugin"]
 
 TAX_PLUGINS = (
     "saleor.plugins.avatax.plugin.AvataxPlugin",

@@ -72,3 +72,66 @@ def shop(db):
 @pytest.fixture
 def customer(db):
     return factories.create_customer("kari@example.com", first_name="Kari", last_name="Nordmann")
+
+
+KLARNA_USERNAME = "PK_test_merchant"
+KLARNA_PASSWORD = "s3cr3t-shared-secret"
+
+
+@pytest.fixture(scope="session")
+def klarna_simulator():
+    from saleor_plugins.klarna.simulator import run_simulator
+
+    simulator = run_simulator(
+        credentials={KLARNA_USERNAME: KLARNA_PASSWORD, "other_merchant": "other_secret"},
+        callback_retry_delay=0.05,
+    )
+    yield simulator
+    simulator.stop()
+
+
+@pytest.fixture
+def klarna(klarna_simulator):
+    """The running simulator, emptied for this test."""
+    klarna_simulator.reset()
+    yield klarna_simulator
+    klarna_simulator.wait_for_callbacks(5)
+
+
+@pytest.fixture
+def klarna_client(klarna):
+    from saleor_plugins.klarna.client import KlarnaClient
+
+    client = KlarnaClient(KLARNA_USERNAME, KLARNA_PASSWORD, base_url=klarna.url, backoff=0.01)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def klarna_gateway(db, klarna):
+    """The Klarna gateway plugin switched on and pointed at the simulator."""
+    from saleor_plugins.klarna.plugin import KlarnaGatewayPlugin
+
+    def configure(**values):
+        settings = {
+            "username": KLARNA_USERNAME,
+            "password": KLARNA_PASSWORD,
+            "api_url": klarna.url,
+            "playground": True,
+            "auto_capture": False,
+            "timeout_seconds": 2,
+        }
+        settings.update(values)
+        configuration = [
+            {"name": item["name"], "value": settings.get(item["name"], item["value"])}
+            for item in KlarnaGatewayPlugin.DEFAULT_CONFIGURATION
+        ]
+        PluginConfiguration.objects.update_or_create(
+            identifier=KlarnaGatewayPlugin.PLUGIN_ID,
+            defaults={"name": KlarnaGatewayPlugin.PLUGIN_NAME, "active": True,
+                      "configuration": configuration},
+        )
+
+    configure()
+    configure.simulator = klarna
+    return configure

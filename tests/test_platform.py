@@ -61,7 +61,11 @@ def test_configure_adds_the_package_to_saleor_settings():
     conf.configure(namespace)  # twice is harmless
     plugins = namespace["PLUGINS"]
     assert plugins.index("saleor_plugins.discount_rules.plugin.DiscountRulesPlugin") == 2
-    assert plugins[-1] == "saleor.payment.gateways.dummy.plugin.DummyGatewayPlugin"
+    # gateways last: Saleor's, then the package's Klarna gateway
+    assert plugins[-2:] == [
+        "saleor.payment.gateways.dummy.plugin.DummyGatewayPlugin",
+        "saleor_plugins.klarna.plugin.KlarnaGatewayPlugin",
+    ]
     assert len(plugins) == len(set(plugins))
     assert namespace["INSTALLED_APPS"].count("saleor_plugins.loyalty") == 1
     assert namespace["DATABASES"]["default"]["ENGINE"] == "saleor_plugins.db.postgresql"

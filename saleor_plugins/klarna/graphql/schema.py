@@ -1,13 +1,15 @@
 """Klarna: queries, mutations and type extensions served on /graphql/."""
 import graphene
 
+from .mutations import KlarnaSessionCreate
+
 
 class KlarnaQueries(graphene.ObjectType):
     pass
 
 
 class KlarnaMutations(graphene.ObjectType):
-    pass
+    klarna_session_create = KlarnaSessionCreate.Field()
 
 
 # (Saleor type, field name, graphene field, resolver) added to Saleor's types.

@@ -1,0 +1,285 @@
+"""What the Klarna gateway does for each Saleor payment call.
+
+Saleor hands a ``PaymentData``: for ``process_payment`` its token is the Klarna
+authorization token; for capture/refund/void it is the Klarna order id (the
+``transaction_id`` this module returned when the order was placed).
+"""
+import logging
+import threading
+from decimal import Decimal
+from typing import Optional
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from saleor.payment import TransactionKind
+from saleor.payment.interface import CreditCardInfo, CustomerSource, GatewayResponse, PaymentData
+from saleor.payment.models import Payment
+
+from . import errors
+from .amounts import from_minor_units, minor_units
+from .client import KlarnaClient, stable_idempotency_key
+from .models import KlarnaCustomerToken, KlarnaOrder, KlarnaPaymentSession
+from .saleor_data import checkout_order_data, klarna_address
+
+logger = logging.getLogger(__name__)
+
+GATEWAY_ID = "saleor_plugins.klarna"
+_clients = {}
+_clients_lock = threading.Lock()
+
+
+def client_for(config) -> KlarnaClient:
+    """One client (and connection pool) per credentials and endpoint."""
+    key = (config.username, config.password, config.region, config.playground, config.api_url)
+    with _clients_lock:
+        client = _clients.get(key)
+        if client is None:
+            client = KlarnaClient(
+                config.username,
+                config.password,
+                region=config.region,
+                playground=config.playground,
+                base_url=config.api_url or None,
+                timeout=float(config.timeout_seconds),
+            )
+            _clients[key] = client
+        return client
+
+
+def customer_message(error: errors.KlarnaError) -> str:
+    """What the shopper (and staff) read; details stay in the log and raw response."""
+    if isinstance(error, errors.ConflictError):
+        return _("Your cart changed after you approved the payment with Klarna. "
+                 "Please approve the payment again.")
+    if isinstance(error, errors.NotFoundError) and not error.decline:
+        return _("The Klarna approval has expired or was already used. "
+                 "Please approve the payment again.")
+    if isinstance(error, errors.DeclineError):
+        return _("Klarna declined the payment. Please choose another payment method.")
+    if isinstance(error, errors.TransientError):
+        return _("Klarna could not be reached. Please try again in a moment.")
+    if isinstance(error, errors.AuthenticationError):
+        return _("Klarna payments are not set up correctly in this shop.")
+    if isinstance(error, errors.NotAllowedError):
+        return _("Klarna does not allow this for the order: %(reason)s") % {
+            "reason": error.message[:150]
+        }
+    return _("Klarna could not process the payment.")
+
+
+def _failure(payment_information: PaymentData, kind: str, message: str, error=None,
+             transaction_id: Optional[str] = None) -> GatewayResponse:
+    raw = {}
+    if error is not None:
+        raw = {"error_code": error.error_code, "correlation_id": error.correlation_id,
+               "status": error.status}
+        logger.warning("Klarna %s failed: %s", kind, error)
+    return GatewayResponse(
+        is_success=False,
+        action_required=False,
+        kind=kind,
+        amount=payment_information.amount,
+        currency=payment_information.currency,
+        transaction_id=transaction_id or payment_information.token,
+        error=message[:256],
+        raw_response=raw,
+    )
+
+
+def _payment_for_authorization(token: str) -> Optional[Payment]:
+    return (
+        Payment.objects.filter(gateway=GATEWAY_ID, token=token, is_active=True)
+        .select_related("checkout", "checkout__user")
+        .order_by("-pk")
+        .first()
+    )
+
+
+def _discounts():
+    from saleor.discount.utils import fetch_discounts
+
+    return fetch_discounts(timezone.now())
+
+
+def place_checkout_order(config, payment_information: PaymentData, auto_capture: bool
+                         ) -> GatewayResponse:
+    """``checkoutComplete``: tokenize when asked for, then place the Klarna order."""
+    from saleor.plugins.manager import get_plugins_manager
+
+    kind = TransactionKind.CAPTURE if auto_capture else TransactionKind.AUTH
+    authorization_token = payment_information.token or ""
+    payment = _payment_for_authorization(authorization_token)
+    if payment is None or payment.checkout is None:
+        return _failure(payment_information, kind, _("No Klarna payment for this checkout."))
+    checkout = payment.checkout
+    lines = list(checkout)
+    order_data = checkout_order_data(
+        checkout, lines, _discounts(), get_plugins_manager(),
+        default_country=config.default_country,
+    )
+    if from_minor_units(order_data.order_amount, order_data.purchase_currency).amount != Decimal(
+        payment_information.amount
+    ):
+        return _failure(payment_information, kind, _(
+            "The payment amount does not match the checkout total. Please start the payment again."
+        ))
+    body = order_data.as_dict()
+    email = checkout.email or payment_information.customer_email or ""
+    for name, address in (("billing_address", checkout.billing_address),
+                          ("shipping_address", checkout.shipping_address)):
+        if address is not None:
+            body[name] = klarna_address(address, email)
+    body["merchant_reference1"] = str(checkout.token)
+    body["auto_capture"] = auto_capture
+
+    session = KlarnaPaymentSession.objects.filter(checkout_token=checkout.token).first()
+    intent = session.intent if session else "buy"
+    client = client_for(config)
+    token_id = None
+    if intent in ("tokenize", "buy_and_tokenize") and checkout.user_id:
+        try:
+            token = client.create_customer_token(authorization_token, {
+                "description": config.token_description or "Subscription",
+                "intended_use": "SUBSCRIPTION",
+                "locale": body["locale"],
+                "purchase_country": body["purchase_country"],
+                "purchase_currency": body["purchase_currency"],
+                **({"billing_address": body["billing_address"]}
+                   if "billing_address" in body else {}),
+            })
+        except errors.KlarnaError as error:
+            return _failure(payment_information, kind, customer_message(error), error)
+        token_id = token.token_id
+        KlarnaCustomerToken.objects.get_or_create(
+            token_id=token_id,
+            defaults={"user_id": checkout.user_id, "currency": body["purchase_currency"],
+                      "country": body["purchase_country"]},
+        )
+    try:
+        placed = client.create_order(authorization_token, body)
+    except errors.KlarnaError as error:
+        return _failure(payment_information, kind, customer_message(error), error)
+    KlarnaOrder.objects.create(
+        klarna_order_id=placed.order_id,
+        payment=payment,
+        checkout_token=checkout.token,
+        order_amount=order_data.order_amount,
+        currency=order_data.purchase_currency,
+        fraud_status=placed.fraud_status,
+        auto_captured=auto_capture,
+    )
+    if placed.fraud_status == "REJECTED":
+        cancel_klarna_order(config, placed.order_id)
+        return _failure(payment_information, kind, _(
+            "Klarna declined the payment. Please choose another payment method."
+        ), transaction_id=placed.order_id)
+    return GatewayResponse(
+        is_success=True,
+        action_required=False,
+        kind=kind,
+        amount=payment_information.amount,
+        currency=payment_information.currency,
+        transaction_id=placed.order_id,
+        error=None,
+        customer_id=token_id,
+        raw_response={
+            "order_id": placed.order_id,
+            "fraud_status": placed.fraud_status,
+            "authorized_payment_method": placed.authorized_payment_method,
+            "customer_token": token_id or "",
+        },
+    )
+
+
+def _payment_for_order(klarna_order_id: str) -> Optional[Payment]:
+    row = KlarnaOrder.objects.filter(klarna_order_id=klarna_order_id).select_related(
+        "payment"
+    ).first()
+    return row.payment if row else None
+
+
+def capture(config, payment_information: PaymentData) -> GatewayResponse:
+    order_id = payment_information.token or ""
+    payment = _payment_for_order(order_id)
+    amount = minor_units(payment_information.amount, payment_information.currency)
+    # Same Saleor state + same amount → same key: a repeated capture after a timeout is
+    # answered from Klarna's idempotency store instead of charging twice.
+    key = stable_idempotency_key(
+        order_id, "capture", payment.captured_amount if payment else "-", amount
+    )
+    try:
+        result = client_for(config).capture_order(order_id, amount, idempotency_key=key)
+    except errors.KlarnaError as error:
+        return _failure(payment_information, TransactionKind.CAPTURE, customer_message(error),
+                        error)
+    return GatewayResponse(
+        is_success=True, action_required=False, kind=TransactionKind.CAPTURE,
+        amount=payment_information.amount, currency=payment_information.currency,
+        transaction_id=order_id, error=None,
+        raw_response={"capture_id": result.capture_id, "captured_amount": amount},
+    )
+
+
+def refund(config, payment_information: PaymentData) -> GatewayResponse:
+    order_id = payment_information.token or ""
+    payment = _payment_for_order(order_id)
+    amount = minor_units(payment_information.amount, payment_information.currency)
+    key = stable_idempotency_key(
+        order_id, "refund", payment.captured_amount if payment else "-", amount
+    )
+    try:
+        result = client_for(config).refund_order(order_id, amount, idempotency_key=key)
+    except errors.KlarnaError as error:
+        return _failure(payment_information, TransactionKind.REFUND, customer_message(error),
+                        error)
+    return GatewayResponse(
+        is_success=True, action_required=False, kind=TransactionKind.REFUND,
+        amount=payment_information.amount, currency=payment_information.currency,
+        transaction_id=order_id, error=None,
+        raw_response={"refund_id": result.refund_id, "refunded_amount": amount},
+    )
+
+
+def cancel_klarna_order(config, order_id: str) -> None:
+    client_for(config).cancel_order(
+        order_id, idempotency_key=stable_idempotency_key(order_id, "cancel")
+    )
+    KlarnaOrder.objects.filter(klarna_order_id=order_id).update(cancelled=True)
+
+
+def void(config, payment_information: PaymentData) -> GatewayResponse:
+    order_id = payment_information.token or ""
+    try:
+        cancel_klarna_order(config, order_id)
+    except errors.KlarnaError as error:
+        return _failure(payment_information, TransactionKind.VOID, customer_message(error), error)
+    return GatewayResponse(
+        is_success=True, action_required=False, kind=TransactionKind.VOID,
+        amount=payment_information.amount, currency=payment_information.currency,
+        transaction_id=order_id, error=None, raw_response={"cancelled": True},
+    )
+
+
+def link_order(order) -> list:
+    """After ``checkoutComplete``: remember which Saleor order a Klarna order paid."""
+    payment_ids = list(order.payments.filter(gateway=GATEWAY_ID).values_list("pk", flat=True))
+    if not payment_ids:
+        return []
+    with transaction.atomic():
+        rows = KlarnaOrder.objects.select_for_update().filter(
+            payment_id__in=payment_ids, order__isnull=True
+        )
+        order_ids = [row.klarna_order_id for row in rows]
+        KlarnaOrder.objects.filter(klarna_order_id__in=order_ids).update(order=order)
+    return order_ids
+
+
+def stored_sources(customer_id: str):
+    return [
+        CustomerSource(
+            id=customer_id,
+            gateway=GATEWAY_ID,
+            credit_card_info=CreditCardInfo(last_4="", exp_year=0, exp_month=0, brand="klarna"),
+        )
+    ]
