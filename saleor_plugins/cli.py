@@ -74,12 +74,8 @@ def command_schema(args):
 
 
 def command_simulator(args):
-    try:
-        from .klarna.simulator.__main__ import main as simulator_main
-    except ModuleNotFoundError as exc:
-        if not (exc.name or "").startswith("saleor_plugins.klarna.simulator"):
-            raise
-        sys.exit("The Klarna simulator is not part of this version of saleor-plugins yet.")
+    from .klarna.simulator.__main__ import main as simulator_main
+
     simulator_main(args.arguments)
 
 

@@ -32,6 +32,8 @@ TAX_PLUGINS = (
     "saleor.plugins.webhook.plugin.WebhookPlugin",
 )
 
+LOCALE_MIDDLEWARE = "django.middleware.locale.LocaleMiddleware"
+
 PACKAGE_LANGUAGES = (("en", "English"), ("nb", "Norwegian"), ("sv", "Swedish"),
                      ("da", "Danish"), ("de", "German"))
 
@@ -65,6 +67,14 @@ def configure(settings: dict) -> dict:
     settings["PLUGINS"] = package_plugins(settings.get("PLUGINS", []))
     settings["PLUGINS_MANAGER"] = "saleor_plugins.core.manager.PluginsManager"
     settings["ROOT_URLCONF"] = "saleor_plugins.urls"
+    # Saleor 2.10 answers in LANGUAGE_CODE only; storefronts send Accept-Language so that
+    # customer-facing errors come back in the shopper's language.
+    middleware = list(settings.get("MIDDLEWARE", []))
+    if LOCALE_MIDDLEWARE not in middleware:
+        common = "django.middleware.common.CommonMiddleware"
+        middleware.insert(middleware.index(common) if common in middleware else 0,
+                          LOCALE_MIDDLEWARE)
+    settings["MIDDLEWARE"] = middleware
 
     locale = os.path.join(PACKAGE_DIR, "locale")
     settings["LOCALE_PATHS"] = [locale] + [

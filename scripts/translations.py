@@ -8,6 +8,53 @@ import sys
 from pathlib import Path
 
 T = {
+ # Klarna
+ "Klarna payments are not available in this shop.": (
+  "Klarna-betaling er ikke tilgjengelig i denne butikken.", "Betalning med Klarna är inte tillgänglig i den här butiken.",
+  "Betaling med Klarna er ikke tilgængelig i denne butik.", "Zahlungen mit Klarna sind in diesem Shop nicht verfügbar."),
+ "Couldn't resolve to a checkout: %(id)s": (
+  "Fant ingen handlekurv: %(id)s", "Hittade ingen kassa: %(id)s", "Fandt ingen indkøbskurv: %(id)s", "Kein Checkout gefunden: %(id)s"),
+ "The checkout has no lines.": (
+  "Handlekurven er tom.", "Varukorgen är tom.", "Indkøbskurven er tom.", "Der Warenkorb ist leer."),
+ "Your cart changed after you approved the payment with Klarna. Please approve the payment again.": (
+  "Handlekurven ble endret etter at du godkjente betalingen hos Klarna. Godkjenn betalingen på nytt.",
+  "Varukorgen ändrades efter att du godkände betalningen hos Klarna. Godkänn betalningen igen.",
+  "Indkøbskurven blev ændret, efter at du godkendte betalingen hos Klarna. Godkend venligst betalingen igen.",
+  "Ihr Warenkorb hat sich geändert, nachdem Sie die Zahlung bei Klarna freigegeben haben. Bitte geben Sie die Zahlung erneut frei."),
+ "The Klarna approval has expired or was already used. Please approve the payment again.": (
+  "Godkjenningen fra Klarna er utløpt eller allerede brukt. Godkjenn betalingen på nytt.",
+  "Godkännandet från Klarna har gått ut eller redan använts. Godkänn betalningen igen.",
+  "Godkendelsen fra Klarna er udløbet eller allerede brugt. Godkend venligst betalingen igen.",
+  "Die Freigabe durch Klarna ist abgelaufen oder wurde bereits verwendet. Bitte geben Sie die Zahlung erneut frei."),
+ "Klarna declined the payment. Please choose another payment method.": (
+  "Klarna avviste betalingen. Velg en annen betalingsmåte.", "Klarna avböjde betalningen. Välj ett annat betalsätt.",
+  "Klarna afviste betalingen. Vælg venligst en anden betalingsmetode.", "Klarna hat die Zahlung abgelehnt. Bitte wählen Sie eine andere Zahlungsart."),
+ "Klarna could not be reached. Please try again in a moment.": (
+  "Vi fikk ikke kontakt med Klarna. Prøv igjen om et øyeblikk.", "Vi kunde inte nå Klarna. Försök igen om en stund.",
+  "Vi kunne ikke få forbindelse til Klarna. Prøv igen om et øjeblik.", "Klarna ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal."),
+ "Klarna payments are not set up correctly in this shop.": (
+  "Klarna-betaling er ikke riktig satt opp i denne butikken.", "Betalning med Klarna är inte korrekt inställd i den här butiken.",
+  "Betaling med Klarna er ikke sat korrekt op i denne butik.", "Zahlungen mit Klarna sind in diesem Shop nicht richtig eingerichtet."),
+ "Klarna does not allow this for the order: %(reason)s": (
+  "Klarna tillater ikke dette for ordren: %(reason)s", "Klarna tillåter inte detta för ordern: %(reason)s",
+  "Klarna tillader ikke dette for ordren: %(reason)s", "Klarna erlaubt dies für die Bestellung nicht: %(reason)s"),
+ "Klarna could not process the payment.": (
+  "Klarna kunne ikke behandle betalingen.", "Klarna kunde inte behandla betalningen.",
+  "Klarna kunne ikke behandle betalingen.", "Klarna konnte die Zahlung nicht verarbeiten."),
+ "No Klarna payment for this checkout.": (
+  "Ingen Klarna-betaling for denne handlekurven.", "Ingen Klarna-betalning för den här kassan.",
+  "Ingen Klarna-betaling for denne indkøbskurv.", "Keine Klarna-Zahlung für diesen Checkout."),
+ "The payment amount does not match the checkout total. Please start the payment again.": (
+  "Betalingsbeløpet stemmer ikke med totalen i handlekurven. Start betalingen på nytt.",
+  "Betalningsbeloppet stämmer inte med kassans totalbelopp. Starta betalningen igen.",
+  "Betalingsbeløbet svarer ikke til indkøbskurvens total. Start venligst betalingen igen.",
+  "Der Zahlungsbetrag stimmt nicht mit der Gesamtsumme überein. Bitte starten Sie die Zahlung erneut."),
+ "Enter a two-letter country code.": (
+  "Skriv inn en landkode på to bokstaver.", "Ange en landskod med två bokstäver.",
+  "Indtast en landekode på to bogstaver.", "Geben Sie einen zweistelligen Ländercode ein."),
+ "Klarna payments need no confirmation.": (
+  "Klarna-betalinger trenger ingen bekreftelse.", "Klarna-betalningar behöver ingen bekräftelse.",
+  "Klarna-betalinger kræver ingen bekræftelse.", "Klarna-Zahlungen benötigen keine Bestätigung."),
  "Confirm deleting your account": ("Bekreft sletting av kontoen din", "Bekräfta att ditt konto ska raderas", "Bekræft sletning af din konto", "Löschen Ihres Kontos bestätigen"),
  "Someone asked to delete your account. If it was you, confirm with the link below; otherwise ignore this e-mail.": (
   "Noen har bedt om å slette kontoen din. Hvis det var deg, bekreft med lenken nedenfor; ellers kan du se bort fra denne e-posten.",

@@ -7,14 +7,17 @@ from graphql_jwt.shortcuts import get_token
 
 
 class GraphQLClient:
-    def __init__(self, user=None):
+    def __init__(self, user=None, language=None):
         self.user = user
+        self.language = language
         self._http = Client()
 
     def post(self, query: str, variables=None):
         headers = {}
         if self.user is not None:
             headers["HTTP_AUTHORIZATION"] = f"JWT {get_token(self.user)}"
+        if self.language:
+            headers["HTTP_ACCEPT_LANGUAGE"] = self.language
         return self._http.post(
             reverse("api"),
             json.dumps({"query": query, "variables": variables or {}}),

@@ -12,8 +12,6 @@ from ..conf import FEATURES
 
 DEMO_STAFF_EMAIL = "admin@example.com"
 DEMO_STAFF_PASSWORD = "admin"
-SIMULATOR_USERNAME = "demo_merchant"
-SIMULATOR_PASSWORD = "demo_secret"
 
 
 def say(message=""):
@@ -113,13 +111,13 @@ def run_demo(host="127.0.0.1", port=8000, serve=True, images=True):
 
 
 def start_simulator():
-    try:
-        from ..klarna.simulator import run_simulator
-    except ImportError:
-        return None
-    return run_simulator(
-        host="127.0.0.1", port=0, credentials={SIMULATOR_USERNAME: SIMULATOR_PASSWORD}
-    )
+    from ..klarna.simulator import run_simulator
+
+    from ..klarna.demo import DEMO_PASSWORD, DEMO_USERNAME, point_gateway_at
+
+    simulator = run_simulator(host="127.0.0.1", port=0, credentials={DEMO_USERNAME: DEMO_PASSWORD})
+    point_gateway_at(simulator.url)
+    return simulator
 
 
 def demo_urls(base, simulator):

@@ -28,7 +28,7 @@ class KlarnaGatewayPlugin(PackagePlugin):
     CONFIG_FIELDS = (
         ConfigField("username", "string", "", "API username",
                     "Klarna API username (e.g. K123456_abcd12345 or PK…) for the region below."),
-        ConfigField("password", "secret", "", "API password", "Klarna API shared secret."),
+        ConfigField("password", "password", "", "API password", "Klarna API shared secret."),
         ConfigField("region", "string", "EU", "Region", "EU, NA (US, CA) or OC (AU, NZ).",
                     choices=REGIONS),
         ConfigField("playground", "boolean", True, "Playground (test) environment",
