@@ -385,3 +385,46 @@ def test_payment_errors_come_in_the_shoppers_language(
     klarna.inject(method="POST", path="/authorizations/.*/order", status=503)
     completed = pay(client, checkout, token)
     assert text in completed["checkoutErrors"][0]["message"]
+
+
+def place_without_order(client, shop, klarna):
+    """checkoutComplete's payment step as Saleor runs it, then the request dies."""
+    from saleor.payment import gateway
+
+    checkout = start_checkout(client, shop)
+    token = klarna.authorize(open_session(client, checkout)["sessionId"])
+    client.data(PAYMENT_CREATE, {"checkoutId": checkout["id"], "input": {
+        "gateway": GATEWAY, "token": token, "amount": str(checkout["total"])}})
+    payment = Payment.objects.get(token=token)
+    assert gateway.process_payment(payment=payment, token=token).is_success
+    return KlarnaOrder.objects.get(payment=payment)
+
+
+@pytest.mark.parametrize("auto_capture,status,refunded", [(False, "CANCELLED", 0),
+                                                          (True, "CAPTURED", 52550)])
+def test_klarna_orders_whose_checkout_never_became_an_order_are_released(
+        api, klarna_gateway, shop, customer, klarna, auto_capture, status, refunded):
+    import datetime
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from saleor_plugins.klarna.tasks import release_unlinked_klarna_orders
+
+    klarna_gateway(auto_capture=auto_capture)
+    orphan = place_without_order(api(), shop, klarna)
+    completed = paid_order(api, customer, shop, klarna)  # a normal order, linked
+    recent = place_without_order(api(), shop, klarna)
+    KlarnaOrder.objects.exclude(pk=recent.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=31))
+
+    assert release_unlinked_klarna_orders.delay().get() == 1
+    assert release_unlinked_klarna_orders.delay().get() == 0  # nothing twice
+    remote = klarna.orders[orphan.klarna_order_id]
+    assert (remote["status"], remote["refunded_amount"]) == (status, refunded)
+    orphan.refresh_from_db()
+    assert orphan.cancelled and not orphan.payment.is_active
+    linked = KlarnaOrder.objects.get(order__token=completed["token"])
+    assert klarna.orders[linked.klarna_order_id]["status"] != "CANCELLED" and not linked.cancelled
+    assert klarna.orders[recent.klarna_order_id]["refunded_amount"] == 0
+    assert "saleor_plugins.klarna.release_unlinked_orders" in settings.CELERY_BEAT_SCHEDULE
