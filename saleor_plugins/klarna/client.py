@@ -316,6 +316,24 @@ class KlarnaClient:
         response = self.request("GET", _path("ordermanagement/v1/orders", order_id))
         return ManagedOrder.from_json(self._json(response))
 
+    def _post_money(self, order_id, resource, amount_field, amount, idempotency_key,
+                    order_lines, description, reference):
+        """POST a capture or refund; Klarna answers 201 with the new id in a header."""
+        body = {amount_field: amount}
+        if order_lines:
+            body["order_lines"] = order_lines
+        if description:
+            body["description"] = description
+        if reference:
+            body["reference"] = reference
+        return self.request(
+            "POST",
+            _path("ordermanagement/v1/orders", order_id) + "/" + resource,
+            json=body,
+            idempotency_key=idempotency_key or new_idempotency_key(),
+            expect=(201,),
+        )
+
     def capture_order(
         self,
         order_id: str,
@@ -326,20 +344,8 @@ class KlarnaClient:
         description: str = "",
         reference: str = "",
     ) -> Capture:
-        body = {"captured_amount": amount}
-        if order_lines:
-            body["order_lines"] = order_lines
-        if description:
-            body["description"] = description
-        if reference:
-            body["reference"] = reference
-        response = self.request(
-            "POST",
-            _path("ordermanagement/v1/orders", order_id) + "/captures",
-            json=body,
-            idempotency_key=idempotency_key or new_idempotency_key(),
-            expect=(201,),
-        )
+        response = self._post_money(order_id, "captures", "captured_amount", amount,
+                                    idempotency_key, order_lines, description, reference)
         return Capture(
             capture_id=response.headers.get("Capture-Id", ""),
             captured_amount=amount,
@@ -357,20 +363,8 @@ class KlarnaClient:
         description: str = "",
         reference: str = "",
     ) -> Refund:
-        body = {"refunded_amount": amount}
-        if order_lines:
-            body["order_lines"] = order_lines
-        if description:
-            body["description"] = description
-        if reference:
-            body["reference"] = reference
-        response = self.request(
-            "POST",
-            _path("ordermanagement/v1/orders", order_id) + "/refunds",
-            json=body,
-            idempotency_key=idempotency_key or new_idempotency_key(),
-            expect=(201,),
-        )
+        response = self._post_money(order_id, "refunds", "refunded_amount", amount,
+                                    idempotency_key, order_lines, description, reference)
         return Refund(
             refund_id=response.headers.get("Refund-Id", ""),
             refunded_amount=amount,

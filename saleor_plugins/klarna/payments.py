@@ -199,46 +199,39 @@ def _payment_for_order(klarna_order_id: str) -> Optional[Payment]:
     return row.payment if row else None
 
 
-def capture(config, payment_information: PaymentData) -> GatewayResponse:
+def _money_movement(config, payment_information: PaymentData, kind: str) -> GatewayResponse:
+    """Capture or refund through Order Management."""
     order_id = payment_information.token or ""
     payment = _payment_for_order(order_id)
     amount = minor_units(payment_information.amount, payment_information.currency)
-    # Same Saleor state + same amount → same key: a repeated capture after a timeout is
-    # answered from Klarna's idempotency store instead of charging twice.
+    # Same Saleor state + same amount → same key: a repeated call after a timeout is
+    # answered from Klarna's idempotency store instead of moving the money twice.
     key = stable_idempotency_key(
-        order_id, "capture", payment.captured_amount if payment else "-", amount
+        order_id, kind, payment.captured_amount if payment else "-", amount
     )
+    client = client_for(config)
     try:
-        result = client_for(config).capture_order(order_id, amount, idempotency_key=key)
+        if kind == TransactionKind.CAPTURE:
+            result = client.capture_order(order_id, amount, idempotency_key=key)
+            raw = {"capture_id": result.capture_id, "captured_amount": amount}
+        else:
+            result = client.refund_order(order_id, amount, idempotency_key=key)
+            raw = {"refund_id": result.refund_id, "refunded_amount": amount}
     except errors.KlarnaError as error:
-        return _failure(payment_information, TransactionKind.CAPTURE, customer_message(error),
-                        error)
+        return _failure(payment_information, kind, customer_message(error), error)
     return GatewayResponse(
-        is_success=True, action_required=False, kind=TransactionKind.CAPTURE,
+        is_success=True, action_required=False, kind=kind,
         amount=payment_information.amount, currency=payment_information.currency,
-        transaction_id=order_id, error=None,
-        raw_response={"capture_id": result.capture_id, "captured_amount": amount},
+        transaction_id=order_id, error=None, raw_response=raw,
     )
+
+
+def capture(config, payment_information: PaymentData) -> GatewayResponse:
+    return _money_movement(config, payment_information, TransactionKind.CAPTURE)
 
 
 def refund(config, payment_information: PaymentData) -> GatewayResponse:
-    order_id = payment_information.token or ""
-    payment = _payment_for_order(order_id)
-    amount = minor_units(payment_information.amount, payment_information.currency)
-    key = stable_idempotency_key(
-        order_id, "refund", payment.captured_amount if payment else "-", amount
-    )
-    try:
-        result = client_for(config).refund_order(order_id, amount, idempotency_key=key)
-    except errors.KlarnaError as error:
-        return _failure(payment_information, TransactionKind.REFUND, customer_message(error),
-                        error)
-    return GatewayResponse(
-        is_success=True, action_required=False, kind=TransactionKind.REFUND,
-        amount=payment_information.amount, currency=payment_information.currency,
-        transaction_id=order_id, error=None,
-        raw_response={"refund_id": result.refund_id, "refunded_amount": amount},
-    )
+    return _money_movement(config, payment_information, TransactionKind.REFUND)
 
 
 def cancel_klarna_order(config, order_id: str) -> None:
