@@ -1,0 +1,276 @@
+"""Saleor glue of the cart rules: checkout → ``rules.Cart``, results → prices and orders.
+
+The discount is spread over the checkout's line totals (whole cents per unit), so Saleor
+copies it into the order's unit prices and keeps it when it recalculates the order; free
+shipping goes through the shipping price hooks; gifts become zero-priced order lines with
+stock allocated when the order is created.
+"""
+import logging
+from decimal import Decimal
+from typing import List, Optional
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from prices import Money, TaxedMoney
+
+from . import rules
+from .models import (
+    CheckoutCode,
+    CodeRedemption,
+    DiscountCode,
+    DiscountRule,
+    OrderRule,
+)
+
+logger = logging.getLogger(__name__)
+CACHE_ATTRIBUTE = "_saleor_plugins_discount_rules"
+
+
+def load_rules(now=None) -> List[rules.Rule]:
+    """Active rules in their date window and under their usage limit (three queries)."""
+    now = now or timezone.now()
+    queryset = (
+        DiscountRule.objects.filter(is_active=True)
+        .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=now))
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .filter(Q(usage_limit__isnull=True) | Q(used_count__lt=F("usage_limit")))
+        .prefetch_related("conditions", "codes")
+    )
+    return [to_rule(rule) for rule in queryset]
+
+
+def to_rule(rule: DiscountRule) -> rules.Rule:
+    codes = list(rule.codes.all())
+    conditions = []
+    for c in rule.conditions.all():
+        code_ids = frozenset()
+        if c.type == rules.CODE:
+            code_ids = frozenset(code.pk for code in codes)
+        elif c.type == rules.SINGLE_USE_CODE:
+            code_ids = frozenset(code.pk for code in codes if code.once_per_customer)
+        conditions.append(rules.Condition(
+            type=c.type,
+            amount=rules.cents(c.amount or 0),
+            quantity=c.quantity or 0,
+            product_id=c.product_id,
+            category_id=c.category_id,
+            group_id=c.customer_group_id,
+            shipping_method_id=c.shipping_method_id,
+            country=c.country,
+            code_ids=code_ids,
+        ))
+    return rules.Rule(
+        id=rule.pk, name=rule.name, kind=rule.kind, direction=rule.direction,
+        value=rule.value, conditions=tuple(conditions), priority=rule.priority,
+        stop_further=rule.stop_further, gift_variant_id=rule.gift_variant_id,
+        gift_quantity=rule.gift_quantity,
+    )
+
+
+def customer_facts(user) -> Optional[rules.Customer]:
+    if user is None or not getattr(user, "pk", None):
+        return None
+    from saleor.order import OrderStatus
+    from saleor.order.models import Order
+
+    group_ids = frozenset(user.discount_customer_groups.values_list("pk", flat=True))
+    totals = (
+        Order.objects.filter(user_id=user.pk)
+        .exclude(status__in=[OrderStatus.DRAFT, OrderStatus.CANCELED])
+        .aggregate(count=Count("pk"), total=Sum("total_gross_amount"))
+    )
+    return rules.Customer(
+        user_id=user.pk,
+        group_ids=group_ids,
+        previous_orders=totals["count"] or 0,
+        lifetime_total=rules.cents(totals["total"] or 0),
+    )
+
+
+def usable_code_ids(checkout) -> frozenset:
+    """Codes entered on the checkout that this checkout may still use."""
+    entered = list(
+        DiscountCode.objects.filter(
+            pk__in=CheckoutCode.objects.filter(checkout_token=checkout.token).values("code_id")
+        ).annotate(
+            other_uses=Count("redemptions", filter=~Q(redemptions__checkout_token=checkout.token)),
+            customer_uses=Count("redemptions", filter=Q(
+                redemptions__user_id=checkout.user_id, redemptions__per_customer=True
+            ) & ~Q(redemptions__checkout_token=checkout.token)),
+        )
+    )
+    usable = set()
+    for code in entered:
+        if code.max_uses is not None and code.other_uses >= code.max_uses:
+            continue
+        if code.once_per_customer and (not checkout.user_id or code.customer_uses):
+            continue
+        usable.add(code.pk)
+    return frozenset(usable)
+
+
+def _amount(price: TaxedMoney, include_taxes: bool) -> Decimal:
+    return (price.gross if include_taxes else price.net).amount
+
+
+def build_cart(checkout, lines, discounts, include_taxes: bool) -> rules.Cart:
+    from saleor.checkout.base_calculations import base_checkout_line_total
+
+    cart_lines = []
+    for line in lines:
+        variant = line.variant
+        undiscounted = variant.base_price * line.quantity
+        total = base_checkout_line_total(line, discounts)
+        cart_lines.append(rules.CartLine(
+            id=line.pk,
+            variant_id=variant.pk,
+            product_id=variant.product_id,
+            category_id=variant.product.category_id,
+            quantity=line.quantity,
+            undiscounted=rules.cents(undiscounted.amount),
+            total=rules.cents(_amount(total, include_taxes)),
+        ))
+    address = checkout.shipping_address
+    return rules.Cart(
+        lines=tuple(cart_lines),
+        customer=customer_facts(checkout.user) if checkout.user_id else None,
+        shipping_method_id=checkout.shipping_method_id,
+        shipping_country=address.country.code if address else "",
+        code_ids=usable_code_ids(checkout),
+    )
+
+
+def _lines(checkout):
+    return list(checkout.lines.select_related("variant__product"))
+
+
+def evaluate_checkout(checkout, discounts, rule_list, include_taxes, lines=None):
+    """The checkout's evaluation, computed once per checkout object and cart state."""
+    key = (checkout.pk, checkout.shipping_method_id, checkout.shipping_address_id,
+           checkout.user_id, checkout.last_change)
+    cached = getattr(checkout, CACHE_ATTRIBUTE, None)
+    if cached and cached[0] == key:
+        return cached[1], cached[2]
+    lines = _lines(checkout) if lines is None else list(lines)
+    cart = build_cart(checkout, lines, discounts, include_taxes)
+    evaluation = rules.evaluate(rule_list, cart)
+    signature = {line.id: (line.variant_id, line.quantity) for line in cart.lines}
+    setattr(checkout, CACHE_ATTRIBUTE, (key, evaluation, signature))
+    return evaluation, signature
+
+
+def forget(checkout):
+    if hasattr(checkout, CACHE_ATTRIBUTE):
+        delattr(checkout, CACHE_ATTRIBUTE)
+
+
+def adjust_line_total(price: TaxedMoney, per_unit_cents: int, quantity: int,
+                      include_taxes: bool) -> TaxedMoney:
+    """Add signed cents per unit to a line total, keeping its tax proportion."""
+    if not per_unit_cents:
+        return price
+    change = Decimal(per_unit_cents * quantity) / 100
+    currency = price.currency
+    net, gross = price.net.amount, price.gross.amount
+    if include_taxes:
+        new_gross = max(gross + change, Decimal(0))
+        new_net = (net * new_gross / gross).quantize(Decimal("0.01")) if gross else new_gross
+    else:
+        new_net = max(net + change, Decimal(0))
+        new_gross = (gross * new_net / net).quantize(Decimal("0.01")) if net else new_net
+    return TaxedMoney(net=Money(new_net, currency), gross=Money(new_gross, currency))
+
+
+def zero_shipping(currency: str) -> TaxedMoney:
+    return TaxedMoney(net=Money(0, currency), gross=Money(0, currency))
+
+
+def reserve_codes(checkout, evaluation) -> None:
+    """Before payment: take this checkout's uses of the codes it applies, or refuse."""
+    from saleor.checkout.error_codes import CheckoutErrorCode
+
+    for applied in evaluation.applied:
+        if not applied.code_id:
+            continue
+        code = DiscountCode.objects.select_for_update().get(pk=applied.code_id)
+        other_uses = code.redemptions.exclude(checkout_token=checkout.token).count()
+        if code.max_uses is not None and other_uses >= code.max_uses:
+            raise ValidationError(
+                _("The code %(code)s has been used up.") % {"code": code.code},
+                code=CheckoutErrorCode.VOUCHER_NOT_APPLICABLE.value,
+            )
+        try:
+            with transaction.atomic():
+                CodeRedemption.objects.get_or_create(
+                    code=code, checkout_token=checkout.token,
+                    defaults={"user_id": checkout.user_id,
+                              "per_customer": code.once_per_customer},
+                )
+        except IntegrityError:
+            raise ValidationError(
+                _("You have already used the code %(code)s.") % {"code": code.code},
+                code=CheckoutErrorCode.VOUCHER_NOT_APPLICABLE.value,
+            )
+
+
+def record_order(order, checkout, evaluation) -> List[OrderRule]:
+    """When the order is created: what applied, code uses, rule usage, gift lines."""
+    codes = {c.pk: c.code for c in DiscountCode.objects.filter(
+        pk__in=[a.code_id for a in evaluation.applied if a.code_id])}
+    recorded = []
+    for applied in evaluation.applied:
+        gift_line = add_gift_line(order, applied) if applied.gift_variant_id else None
+        recorded.append(OrderRule.objects.create(
+            order=order,
+            rule_id=applied.rule.id,
+            name=applied.rule.name,
+            kind=applied.rule.kind,
+            direction=applied.rule.direction,
+            amount=Decimal(applied.amount) / 100,
+            currency=order.currency,
+            code=codes.get(applied.code_id, ""),
+            free_shipping=applied.free_shipping,
+            gift_line=gift_line,
+        ))
+        DiscountRule.objects.filter(pk=applied.rule.id).update(used_count=F("used_count") + 1)
+    redeemed = CodeRedemption.objects.filter(checkout_token=checkout.token, order__isnull=True)
+    code_ids = list(redeemed.values_list("code_id", flat=True))
+    redeemed.update(order=order)
+    DiscountCode.objects.filter(pk__in=code_ids).update(used_count=F("used_count") + 1)
+    CheckoutCode.objects.filter(checkout_token=checkout.token).delete()
+    return recorded
+
+
+def add_gift_line(order, applied):
+    from saleor.core.taxes import zero_taxed_money
+    from saleor.core.exceptions import InsufficientStock
+    from saleor.product.models import ProductVariant
+    from saleor.warehouse.management import allocate_stock
+
+    variant = ProductVariant.objects.select_related("product").filter(
+        pk=applied.gift_variant_id).first()
+    if variant is None:
+        return None
+    line = order.lines.create(
+        product_name=variant.product.name,
+        variant_name=variant.name,
+        product_sku=variant.sku,
+        is_shipping_required=variant.is_shipping_required(),
+        quantity=applied.gift_quantity,
+        variant=variant,
+        unit_price=zero_taxed_money(order.currency),
+        tax_rate=Decimal(0),
+    )
+    country = order.shipping_address.country.code if order.shipping_address else None
+    try:
+        with transaction.atomic():
+            allocate_stock(line, country, applied.gift_quantity)
+    except InsufficientStock:
+        # the customer paid for the rest; a missing gift must not undo the order
+        logger.warning("Gift %s out of stock for order %s", variant.sku, order.pk)
+        line.delete()
+        return None
+    return line

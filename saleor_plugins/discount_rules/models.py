@@ -1,0 +1,149 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from . import rules
+
+MAX_RULES = 30
+
+
+class CustomerGroup(models.Model):
+    """Saleor 2.10.1 has no customer groups; rules can target these."""
+
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True, default="")
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="discount_customer_groups"
+    )
+
+    class Meta:
+        ordering = ("name",)
+
+
+class DiscountRule(models.Model):
+    KIND_CHOICES = [(k, k) for k in rules.KINDS]
+    DIRECTION_CHOICES = [(rules.DISCOUNT, rules.DISCOUNT), (rules.SURCHARGE, rules.SURCHARGE)]
+
+    name = models.CharField(max_length=120)
+    description = models.CharField(max_length=500, blank=True, default="")
+    kind = models.CharField(max_length=20, choices=KIND_CHOICES)
+    direction = models.CharField(max_length=10, choices=DIRECTION_CHOICES, default=rules.DISCOUNT)
+    value = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    gift_variant = models.ForeignKey(
+        "product.ProductVariant", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    gift_quantity = models.PositiveIntegerField(default=1)
+    is_active = models.BooleanField(default=True)
+    is_public = models.BooleanField(default=False)
+    priority = models.IntegerField(default=0)
+    stop_further = models.BooleanField(default=False)
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    usage_limit = models.PositiveIntegerField(null=True, blank=True)
+    used_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-priority", "pk")
+
+
+class RuleCondition(models.Model):
+    TYPE_CHOICES = [(t, t) for t in rules.CONDITION_TYPES]
+
+    rule = models.ForeignKey(DiscountRule, on_delete=models.CASCADE, related_name="conditions")
+    type = models.CharField(max_length=32, choices=TYPE_CHOICES)
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    quantity = models.PositiveIntegerField(null=True, blank=True)
+    product = models.ForeignKey(
+        "product.Product", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    category = models.ForeignKey(
+        "product.Category", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    customer_group = models.ForeignKey(
+        CustomerGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    shipping_method = models.ForeignKey(
+        "shipping.ShippingMethod", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )
+    country = models.CharField(max_length=2, blank=True, default="")
+
+    class Meta:
+        ordering = ("pk",)
+
+
+class DiscountCode(models.Model):
+    """A code a customer types. ``once_per_customer``: each account may use it once;
+    ``max_uses``: how often it may be used at all (1 for bulk-generated codes)."""
+
+    rule = models.ForeignKey(DiscountRule, on_delete=models.CASCADE, related_name="codes")
+    code = models.CharField(max_length=40, unique=True)
+    once_per_customer = models.BooleanField(default=False)
+    max_uses = models.PositiveIntegerField(null=True, blank=True)
+    used_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("code",)
+
+
+class CheckoutCode(models.Model):
+    """A code entered on a checkout through ``checkoutDiscountCodeAdd``."""
+
+    checkout_token = models.UUIDField(db_index=True)
+    code = models.ForeignKey(DiscountCode, on_delete=models.CASCADE, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        unique_together = (("checkout_token", "code"),)
+
+
+class CodeRedemption(models.Model):
+    """One use of a code. Rows are written before payment (reserving the use) and get their
+    order when the order is created; the unique constraint makes a per-customer code usable
+    once per account even when two checkouts complete at the same moment."""
+
+    code = models.ForeignKey(DiscountCode, on_delete=models.CASCADE, related_name="redemptions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    per_customer = models.BooleanField(default=False)
+    checkout_token = models.UUIDField()
+    order = models.ForeignKey(
+        "order.Order", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "user"], condition=models.Q(per_customer=True),
+                name="discount_code_once_per_customer",
+            ),
+            models.UniqueConstraint(
+                fields=["code", "checkout_token"], name="discount_code_once_per_checkout"
+            ),
+        ]
+
+
+class OrderRule(models.Model):
+    """A rule as it applied to an order (kept when the rule changes or is deleted)."""
+
+    order = models.ForeignKey("order.Order", on_delete=models.CASCADE, related_name="+")
+    rule = models.ForeignKey(DiscountRule, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20)
+    direction = models.CharField(max_length=10)
+    amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    currency = models.CharField(max_length=3)
+    code = models.CharField(max_length=40, blank=True, default="")
+    free_shipping = models.BooleanField(default=False)
+    gift_line = models.ForeignKey(
+        "order.OrderLine", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("pk",)

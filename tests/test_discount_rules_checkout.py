@@ -1,0 +1,263 @@
+"""Cart rules through Saleor's /graphql/: checkout → payment → order → recalculation."""
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from graphene import Node
+from saleor.core.permissions import OrderPermissions
+from saleor.order.models import Order
+from saleor.warehouse.models import Allocation
+
+from saleor_plugins.discount_rules import rules
+from saleor_plugins.discount_rules.models import (
+    CodeRedemption,
+    DiscountCode,
+    DiscountRule,
+    RuleCondition,
+)
+
+from . import factories
+from .checkout_helpers import CHECKOUT_COMPLETE, PAYMENT_CREATE, SHIPPING_UPDATE, create_checkout
+from .graphql_client import GraphQLClient
+
+CHECKOUT = """
+query($token: UUID!) {
+  checkout(token: $token) {
+    totalPrice { gross { amount } }
+    subtotalPrice { gross { amount } }
+    shippingPrice { gross { amount } }
+    discountCodes
+    discountRules { name kind direction amount { amount currency } code freeShipping giftVariantId }
+  }
+}"""
+
+CODE_ADD = """
+mutation($checkoutId: ID!, $code: String!) {
+  checkoutDiscountCodeAdd(checkoutId: $checkoutId, code: $code) {
+    checkout { totalPrice { gross { amount } } }
+    discountRuleErrors { field message code }
+  }
+}"""
+
+ORDER = """
+query($id: ID!) {
+  order(id: $id) {
+    total { gross { amount } }
+    shippingPrice { gross { amount } }
+    lines { productSku quantity unitPrice { gross { amount } } }
+    discountRules { name kind direction amount { amount } code freeShipping }
+  }
+}"""
+
+UPDATE_SHIPPING = """
+mutation($order: ID!, $method: ID!) {
+  orderUpdateShipping(order: $order, input: {shippingMethod: $method}) {
+    order { total { gross { amount } } shippingPrice { gross { amount } } }
+    orderErrors { field message code }
+  }
+}"""
+
+
+@pytest.fixture
+def rules_on(all_plugins_active):
+    return all_plugins_active
+
+
+def make_rule(kind, value="0", direction=rules.DISCOUNT, conditions=(), **fields):
+    rule = DiscountRule.objects.create(name=fields.pop("name", f"{kind} {direction}"), kind=kind,
+                                       direction=direction, value=Decimal(value), **fields)
+    for condition in conditions:
+        RuleCondition.objects.create(rule=rule, **condition)
+    return rule
+
+
+def checkout_with_shipping(client, shop):
+    checkout = create_checkout(client, [(shop.coffee, 3), (shop.mug, 1)])
+    result = client.data(SHIPPING_UPDATE, {
+        "checkoutId": checkout["id"],
+        "shippingMethodId": Node.to_global_id("ShippingMethod", shop.shipping_method.pk),
+    })["checkoutShippingMethodUpdate"]
+    assert result["checkoutErrors"] == []
+    return checkout
+
+
+def read(client, checkout):
+    return client.data(CHECKOUT, {"token": checkout["token"]})["checkout"]
+
+
+def pay_and_complete(client, checkout, total):
+    payment = client.data(PAYMENT_CREATE, {"checkoutId": checkout["id"], "input": {
+        "gateway": "mirumee.payments.dummy", "token": "charged", "amount": str(total)}}
+    )["checkoutPaymentCreate"]
+    assert payment["paymentErrors"] == [], payment
+    return client.data(CHECKOUT_COMPLETE, {"checkoutId": checkout["id"]})["checkoutComplete"]
+
+
+def amount(value):
+    return Decimal(str(value))
+
+
+# kind, value, direction, checkout total (387.00 coffee + 89.50 mug + 49.00 shipping = 525.50)
+FLOWS = [
+    (rules.FIXED, "50.00", rules.DISCOUNT, Decimal("475.50")),
+    (rules.PERCENTAGE, "10", rules.DISCOUNT, Decimal("477.85")),  # 47.65 off the products
+    (rules.FIXED, "19.00", rules.SURCHARGE, Decimal("544.50")),
+    (rules.PERCENTAGE, "2", rules.SURCHARGE, Decimal("535.03")),
+    (rules.FREE_SHIPPING, "0", rules.DISCOUNT, Decimal("476.50")),
+    (rules.GIFT, "0", rules.DISCOUNT, Decimal("525.50")),
+]
+
+
+@pytest.mark.parametrize("kind,value,direction,total", FLOWS)
+def test_checkout_payment_order_and_recalculation_agree(
+        api, rules_on, shop, customer, kind, value, direction, total):
+    gift = factories.create_variant("0.00", "Kaffeskje", "GAVE-1", warehouse=shop.warehouse) \
+        if kind == rules.GIFT else None
+    make_rule(kind, value, direction, name="Sommer", gift_variant=gift, gift_quantity=1,
+              conditions=[{"type": rules.CART_AMOUNT_AT_LEAST, "amount": Decimal("400")}])
+    client = api(customer)
+    checkout = checkout_with_shipping(client, shop)
+    shown = read(client, checkout)
+    assert amount(shown["totalPrice"]["gross"]["amount"]) == total
+    applied = shown["discountRules"]
+    assert [(a["name"], a["kind"], a["direction"]) for a in applied] == [
+        ("Sommer", kind.upper(), direction.upper())]
+    change = amount(applied[0]["amount"]["amount"])
+    if kind in (rules.FIXED, rules.PERCENTAGE):
+        assert change == total - Decimal("525.50")  # the change is what the total moved by
+    assert applied[0]["freeShipping"] == (kind == rules.FREE_SHIPPING)
+
+    completed = pay_and_complete(client, checkout, total)
+    assert completed["checkoutErrors"] == []
+    order = Order.objects.get(token=completed["order"]["token"])
+    order_id = Node.to_global_id("Order", order.pk)
+    staff = api(factories.create_staff(permissions=[OrderPermissions.MANAGE_ORDERS]))
+    shown_order = staff.data(ORDER, {"id": order_id})["order"]
+    assert amount(shown_order["total"]["gross"]["amount"]) == total
+    assert [r["name"] for r in shown_order["discountRules"]] == ["Sommer"]
+    assert amount(shown_order["discountRules"][0]["amount"]["amount"]) == change
+    lines_total = sum(amount(l["unitPrice"]["gross"]["amount"]) * l["quantity"]
+                      for l in shown_order["lines"])
+    assert lines_total + amount(shown_order["shippingPrice"]["gross"]["amount"]) == total
+    if kind == rules.GIFT:
+        gift_line = [l for l in shown_order["lines"] if l["productSku"] == "GAVE-1"]
+        assert gift_line == [{"productSku": "GAVE-1", "quantity": 1,
+                              "unitPrice": {"gross": {"amount": 0.0}}}]
+        assert Allocation.objects.filter(order_line__order=order,
+                                         order_line__product_sku="GAVE-1").exists()
+    # staff change the shipping method: Saleor recalculates the order from its lines
+    recalculated = staff.data(UPDATE_SHIPPING, {
+        "order": order_id, "method": Node.to_global_id("ShippingMethod", shop.shipping_method.pk)}
+    )["orderUpdateShipping"]
+    assert recalculated["orderErrors"] == []
+    assert amount(recalculated["order"]["total"]["gross"]["amount"]) == total
+    if kind == rules.FREE_SHIPPING:
+        assert recalculated["order"]["shippingPrice"]["gross"]["amount"] == 0
+
+
+def test_rules_apply_only_while_the_plugin_is_on_and_survive_switching(api, shop, customer,
+                                                                       all_plugins_active):
+    from saleor.plugins.models import PluginConfiguration
+
+    make_rule(rules.FIXED, "50.00")
+    client = api(customer)
+    checkout = checkout_with_shipping(client, shop)
+    assert amount(read(client, checkout)["totalPrice"]["gross"]["amount"]) == Decimal("475.50")
+    PluginConfiguration.objects.filter(identifier="saleor_plugins.discount_rules").update(active=False)
+    shown = read(client, checkout)
+    assert amount(shown["totalPrice"]["gross"]["amount"]) == Decimal("525.50")
+    assert shown["discountRules"] == []
+    PluginConfiguration.objects.filter(identifier="saleor_plugins.discount_rules").update(active=True)
+    assert amount(read(client, checkout)["totalPrice"]["gross"]["amount"]) == Decimal("475.50")
+    assert DiscountRule.objects.count() == 1
+
+
+def test_codes_are_entered_on_the_checkout_next_to_saleors_voucher(api, rules_on, shop, customer):
+    rule = make_rule(rules.PERCENTAGE, "10", name="Kode", conditions=[{"type": rules.CODE}])
+    DiscountCode.objects.create(rule=rule, code="KAFFE10")
+    client = api(customer)
+    checkout = checkout_with_shipping(client, shop)
+    assert read(client, checkout)["discountRules"] == []
+    result = client.data(CODE_ADD, {"checkoutId": checkout["id"], "code": " kaffe10 "}
+                         )["checkoutDiscountCodeAdd"]
+    assert result["discountRuleErrors"] == []
+    assert amount(result["checkout"]["totalPrice"]["gross"]["amount"]) == Decimal("477.85")
+    shown = read(client, checkout)
+    assert shown["discountCodes"] == ["KAFFE10"] and shown["discountRules"][0]["code"] == "KAFFE10"
+    wrong = client.data(CODE_ADD, {"checkoutId": checkout["id"], "code": "NOPE"}
+                        )["checkoutDiscountCodeAdd"]
+    assert wrong["discountRuleErrors"] == [
+        {"field": "code", "message": "This code is not valid.", "code": "NOT_FOUND"}]
+    other = api(factories.create_customer()).data(
+        CODE_ADD, {"checkoutId": checkout["id"], "code": "KAFFE10"})["checkoutDiscountCodeAdd"]
+    assert other["discountRuleErrors"][0]["code"] == "NOT_FOUND"
+    completed = pay_and_complete(client, checkout, Decimal("477.85"))
+    assert completed["checkoutErrors"] == []
+    assert DiscountCode.objects.get(code="KAFFE10").used_count == 1
+
+
+def test_single_use_code_needs_an_account_and_works_once(api, rules_on, shop, customer):
+    rule = make_rule(rules.FIXED, "100", name="Velkommen", conditions=[
+        {"type": rules.SINGLE_USE_CODE}])
+    DiscountCode.objects.create(rule=rule, code="VELKOMMEN", once_per_customer=True)
+    guest = api()
+    guest_checkout = checkout_with_shipping(guest, shop)
+    refused = guest.data(CODE_ADD, {"checkoutId": guest_checkout["id"], "code": "VELKOMMEN"}
+                         )["checkoutDiscountCodeAdd"]
+    assert refused["discountRuleErrors"][0]["code"] == "CODE_NOT_USABLE"
+
+    client = api(customer)
+    checkout = checkout_with_shipping(client, shop)
+    client.data(CODE_ADD, {"checkoutId": checkout["id"], "code": "VELKOMMEN"})
+    completed = pay_and_complete(client, checkout, Decimal("425.50"))
+    assert completed["checkoutErrors"] == []
+    again = checkout_with_shipping(client, shop)
+    second = client.data(CODE_ADD, {"checkoutId": again["id"], "code": "VELKOMMEN"}
+                         )["checkoutDiscountCodeAdd"]
+    assert second["discountRuleErrors"] == [{"field": "code", "code": "CODE_NOT_USABLE",
+                                             "message": "This code has already been used."}]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_single_use_code_completes_once_when_two_checkouts_race(shop, customer, all_plugins_active):
+    rule = make_rule(rules.FIXED, "100", name="En gang", conditions=[
+        {"type": rules.SINGLE_USE_CODE}])
+    code = DiscountCode.objects.create(rule=rule, code="ENGANG", once_per_customer=True)
+    from saleor_plugins.discount_rules.models import CheckoutCode
+
+    checkouts = []
+    for _ in range(2):
+        checkout = factories.create_checkout(
+            user=customer, lines=[(shop.coffee, 3), (shop.mug, 1)],
+            shipping_method=shop.shipping_method)
+        CheckoutCode.objects.create(checkout_token=checkout.token, code=code)
+        checkouts.append(Node.to_global_id("Checkout", checkout.token))
+    for checkout_id in checkouts:
+        paid = GraphQLClient(customer).data(PAYMENT_CREATE, {"checkoutId": checkout_id, "input": {
+            "gateway": "mirumee.payments.dummy", "token": "charged", "amount": "425.50"}})
+        assert paid["checkoutPaymentCreate"]["paymentErrors"] == []
+
+    barrier = threading.Barrier(2)
+    results = []
+
+    def complete(checkout_id):
+        try:
+            client = GraphQLClient(customer)
+            barrier.wait()
+            results.append(client.data(CHECKOUT_COMPLETE, {"checkoutId": checkout_id}
+                                       )["checkoutComplete"])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=complete, args=(c,)) for c in checkouts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    errors = [r["checkoutErrors"] for r in results if r["checkoutErrors"]]
+    assert len(results) == 2 and len(errors) == 1
+    assert errors[0][0]["code"] == "VOUCHER_NOT_APPLICABLE"
+    assert Order.objects.count() == 1
+    assert CodeRedemption.objects.filter(code=code, order__isnull=False).count() == 1
+    assert Order.objects.get().total.gross.amount == Decimal("425.50")
