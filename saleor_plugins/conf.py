@@ -33,6 +33,7 @@ TAX_PLUGINS = (
 )
 
 LOCALE_MIDDLEWARE = "django.middleware.locale.LocaleMiddleware"
+REQUEST_CACHE_MIDDLEWARE = "saleor_plugins.core.request_cache.request_cache_middleware"
 
 PACKAGE_LANGUAGES = (("en", "English"), ("nb", "Norwegian"), ("sv", "Swedish"),
                      ("da", "Danish"), ("de", "German"))
@@ -74,6 +75,8 @@ def configure(settings: dict) -> dict:
         common = "django.middleware.common.CommonMiddleware"
         middleware.insert(middleware.index(common) if common in middleware else 0,
                           LOCALE_MIDDLEWARE)
+    if REQUEST_CACHE_MIDDLEWARE not in middleware:
+        middleware.insert(0, REQUEST_CACHE_MIDDLEWARE)
     settings["MIDDLEWARE"] = middleware
 
     locale = os.path.join(PACKAGE_DIR, "locale")

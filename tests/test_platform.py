@@ -74,6 +74,7 @@ def test_configure_adds_the_package_to_saleor_settings():
     assert {code for code, _ in namespace["LANGUAGES"]} == {"en", "nb", "sv", "da", "de"}
     assert namespace["PLUGINS_MANAGER"] == "saleor_plugins.core.manager.PluginsManager"
     assert namespace["MIDDLEWARE"] == [
+        "saleor_plugins.core.request_cache.request_cache_middleware",
         "django.middleware.locale.LocaleMiddleware", "django.middleware.common.CommonMiddleware"]
 
 

@@ -26,7 +26,6 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
-CACHE_ATTRIBUTE = "_saleor_plugins_discount_rules"
 
 
 def load_rules(now=None) -> List[rules.Rule]:
@@ -70,20 +69,23 @@ def to_rule(rule: DiscountRule) -> rules.Rule:
     )
 
 
-def customer_facts(user) -> Optional[rules.Customer]:
-    if user is None or not getattr(user, "pk", None):
+def customer_facts(user_id) -> Optional[rules.Customer]:
+    if not user_id:
         return None
     from saleor.order import OrderStatus
     from saleor.order.models import Order
 
-    group_ids = frozenset(user.discount_customer_groups.values_list("pk", flat=True))
+    from .models import CustomerGroup
+
+    group_ids = frozenset(CustomerGroup.members.through.objects.filter(
+        user_id=user_id).values_list("customergroup_id", flat=True))
     totals = (
-        Order.objects.filter(user_id=user.pk)
+        Order.objects.filter(user_id=user_id)
         .exclude(status__in=[OrderStatus.DRAFT, OrderStatus.CANCELED])
         .aggregate(count=Count("pk"), total=Sum("total_gross_amount"))
     )
     return rules.Customer(
-        user_id=user.pk,
+        user_id=user_id,
         group_ids=group_ids,
         previous_orders=totals["count"] or 0,
         lifetime_total=rules.cents(totals["total"] or 0),
@@ -136,7 +138,7 @@ def build_cart(checkout, lines, discounts, include_taxes: bool) -> rules.Cart:
     address = checkout.shipping_address
     return rules.Cart(
         lines=tuple(cart_lines),
-        customer=customer_facts(checkout.user) if checkout.user_id else None,
+        customer=customer_facts(checkout.user_id),
         shipping_method_id=checkout.shipping_method_id,
         shipping_country=address.country.code if address else "",
         code_ids=usable_code_ids(checkout),
@@ -147,24 +149,33 @@ def _lines(checkout):
     return list(checkout.lines.select_related("variant__product"))
 
 
-def evaluate_checkout(checkout, discounts, rule_list, include_taxes, lines=None):
-    """The checkout's evaluation, computed once per checkout object and cart state."""
-    key = (checkout.pk, checkout.shipping_method_id, checkout.shipping_address_id,
-           checkout.user_id, checkout.last_change)
-    cached = getattr(checkout, CACHE_ATTRIBUTE, None)
-    if cached and cached[0] == key:
-        return cached[1], cached[2]
+def evaluation_key(checkout):
+    return (checkout.pk, checkout.shipping_method_id, checkout.shipping_address_id,
+            checkout.user_id, checkout.last_change)
+
+
+def evaluate_checkout(checkout, discounts, rule_list, include_taxes, cache: dict, lines=None):
+    """The checkout's evaluation, computed once per request (``cache``) and cart state.
+
+    Saleor's resolvers load a checkout and its lines several times per request, each time as
+    new objects, so the cache is keyed by the checkout's identity and state, not the object.
+    """
+    key = evaluation_key(checkout)
+    cached = cache.get(key)
+    if cached is not None:
+        cache[("latest", checkout.pk)] = cached
+        return cached
     lines = _lines(checkout) if lines is None else list(lines)
     cart = build_cart(checkout, lines, discounts, include_taxes)
     evaluation = rules.evaluate(rule_list, cart)
     signature = {line.id: (line.variant_id, line.quantity) for line in cart.lines}
-    setattr(checkout, CACHE_ATTRIBUTE, (key, evaluation, signature))
+    cache[key] = cache[("latest", checkout.pk)] = (evaluation, signature)
     return evaluation, signature
 
 
-def forget(checkout):
-    if hasattr(checkout, CACHE_ATTRIBUTE):
-        delattr(checkout, CACHE_ATTRIBUTE)
+def forget(cache: dict, checkout):
+    for key in [k for k in cache if checkout.pk in (k[0], k[1])]:
+        del cache[key]
 
 
 def adjust_line_total(price: TaxedMoney, per_unit_cents: int, quantity: int,

@@ -2,8 +2,11 @@
 from django.utils.functional import cached_property
 
 from ..core.config import ConfigField
+from ..core import request_cache
 from ..core.plugin import PackagePlugin
 from . import cart
+
+CACHE_SECTION = "discount_rules"
 
 
 class DiscountRulesPlugin(PackagePlugin):
@@ -22,34 +25,70 @@ class DiscountRulesPlugin(PackagePlugin):
     )
 
     @cached_property
+    def _own_cache(self) -> dict:
+        return {}
+
+    @property
+    def _cache(self) -> dict:
+        # Saleor builds a manager per price; the request cache makes rules load once a request
+        return request_cache.section(CACHE_SECTION, self._own_cache)
+
+    @property
     def rules(self):
-        # once per plugin manager, i.e. once per request
-        return cart.load_rules()
+        cache = self._cache
+        if "rules" not in cache:
+            cache["rules"] = cart.load_rules()
+        return cache["rules"]
 
-    @cached_property
+    @property
     def include_taxes(self) -> bool:
-        from saleor.site.models import SiteSettings
+        cache = self._cache
+        if "include_taxes" not in cache:
+            from saleor.site.models import SiteSettings
 
-        return SiteSettings.objects.values_list("include_taxes_in_prices", flat=True).first() \
-            is not False
+            cache["include_taxes"] = SiteSettings.objects.values_list(
+                "include_taxes_in_prices", flat=True).first() is not False
+        return cache["include_taxes"]
+
+    @property
+    def evaluations(self) -> dict:
+        return self._cache.setdefault("evaluations", {})
 
     def evaluate(self, checkout, discounts, lines=None):
         if not self.rules:
             return None, {}
-        return cart.evaluate_checkout(checkout, discounts, self.rules, self.include_taxes, lines)
+        return cart.evaluate_checkout(
+            checkout, discounts, self.rules, self.include_taxes, self.evaluations, lines
+        )
+
+    def forget(self, checkout):
+        """Drop the cached evaluation after the checkout's codes or lines changed."""
+        cart.forget(self.evaluations, checkout)
 
     def calculate_checkout_line_total(self, checkout_line, discounts, previous_value):
-        checkout = checkout_line.checkout
-        evaluation, signature = self.evaluate(checkout, discounts)
-        if evaluation is None:
+        if not self.rules:
             return previous_value
-        if signature.get(checkout_line.pk) != (checkout_line.variant_id, checkout_line.quantity):
-            cart.forget(checkout)  # the cart changed since it was evaluated
-            evaluation, signature = self.evaluate(checkout, discounts)
+        evaluation, signature = self._line_evaluation(checkout_line, discounts)
         return cart.adjust_line_total(
             previous_value, evaluation.per_unit.get(checkout_line.pk, 0),
             checkout_line.quantity, self.include_taxes,
         )
+
+    def _line_evaluation(self, checkout_line, discounts):
+        # Saleor resolves each line on its own, often without its checkout loaded: use the
+        # request's latest evaluation of that checkout while it still describes this line.
+        line_state = (checkout_line.variant_id, checkout_line.quantity)
+        checkout = checkout_line._state.fields_cache.get("checkout")
+        if checkout is None:
+            latest = self.evaluations.get(("latest", checkout_line.checkout_id))
+            if latest is not None and latest[1].get(checkout_line.pk) == line_state:
+                return latest
+            checkout = checkout_line.checkout
+        result = self.evaluate(checkout, discounts)
+        if result[1].get(checkout_line.pk) != line_state:
+            self.forget(checkout)  # the cart changed since it was evaluated
+            result = self.evaluate(checkout, discounts)
+        return result
 
     def calculate_checkout_shipping(self, checkout, lines, discounts, previous_value):
         evaluation, _ = self.evaluate(checkout, discounts)
@@ -65,7 +104,7 @@ class DiscountRulesPlugin(PackagePlugin):
         return previous_value
 
     def checkout_quantity_changed(self, checkout, previous_value):
-        cart.forget(checkout)
+        self.forget(checkout)
         return previous_value
 
     def preprocess_order_creation(self, checkout, discounts, previous_value):

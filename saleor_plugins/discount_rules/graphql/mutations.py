@@ -13,7 +13,6 @@ from saleor.graphql.core.mutations import BaseMutation
 
 from ...core.permissions import DiscountRulePermissions
 from .. import rules
-from ..cart import forget
 from ..models import (
     MAX_RULES,
     CheckoutCode,
@@ -246,7 +245,7 @@ class DiscountRuleUpdate(BaseMutation):
 
 
 class DiscountRuleDelete(BaseMutation):
-    ok = graphene.Boolean(required=True)
+    ok = graphene.Boolean(description="True when the rule was deleted.")
 
     class Arguments:
         id = graphene.ID(required=True)
@@ -264,7 +263,7 @@ class DiscountRuleDelete(BaseMutation):
 
 
 class DiscountCodesCreate(BaseMutation):
-    codes = graphene.List(graphene.NonNull(graphene.String), required=True)
+    codes = graphene.List(graphene.NonNull(graphene.String), description="The codes added.")
 
     class Arguments:
         rule_id = graphene.ID(required=True)
@@ -358,6 +357,12 @@ class CustomerGroupSave(BaseMutation):
         return CustomerGroupSave(group=CustomerGroupType.from_model(group))
 
 
+def forget(info, checkout):
+    plugin = info.context.plugins.get_plugin("saleor_plugins.discount_rules")
+    if plugin is not None:
+        plugin.forget(checkout)
+
+
 class CheckoutCodeMutation(BaseMutation):
     checkout = graphene.Field(CheckoutType)
 
@@ -409,7 +414,7 @@ class CheckoutDiscountCodeAdd(CheckoutCodeMutation):
             if found.pk not in usable_code_ids(checkout):
                 entry.delete()
                 raise _error("code", _("This code has already been used."), CODES.CODE_NOT_USABLE)
-        forget(checkout)
+        forget(info, checkout)
         return CheckoutDiscountCodeAdd(checkout=checkout)
 
 
@@ -432,5 +437,5 @@ class CheckoutDiscountCodeRemove(CheckoutCodeMutation):
                                     code__code=normalise_code(code)).delete()
         CodeRedemption.objects.filter(checkout_token=checkout.token, order__isnull=True,
                                       code__code=normalise_code(code)).delete()
-        forget(checkout)
+        forget(info, checkout)
         return CheckoutDiscountCodeRemove(checkout=checkout)
