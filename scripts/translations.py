@@ -8,6 +8,34 @@ import sys
 from pathlib import Path
 
 T = {
+ # Discount rules
+ "The code %(code)s has been used up.": ("Koden %(code)s er brukt opp.", "Koden %(code)s är förbrukad.", "Koden %(code)s er brugt op.", "Der Code %(code)s ist aufgebraucht."),
+ "You have already used the code %(code)s.": ("Du har allerede brukt koden %(code)s.", "Du har redan använt koden %(code)s.", "Du har allerede brugt koden %(code)s.", "Sie haben den Code %(code)s bereits verwendet."),
+ "Not a valid ID.": ("Ikke en gyldig ID.", "Inte ett giltigt ID.", "Ikke et gyldigt ID.", "Keine gültige ID."),
+ "Couldn't find it: %(id)s": ("Fant den ikke: %(id)s", "Hittades inte: %(id)s", "Kunne ikke findes: %(id)s", "Nicht gefunden: %(id)s"),
+ "This condition needs %(name)s.": ("Denne betingelsen trenger %(name)s.", "Det här villkoret behöver %(name)s.", "Denne betingelse kræver %(name)s.", "Diese Bedingung braucht %(name)s."),
+ "The amount cannot be negative.": ("Beløpet kan ikke være negativt.", "Beloppet kan inte vara negativt.", "Beløbet kan ikke være negativt.", "Der Betrag darf nicht negativ sein."),
+ "The quantity must be at least 1.": ("Antallet må være minst 1.", "Antalet måste vara minst 1.", "Antallet skal være mindst 1.", "Die Menge muss mindestens 1 sein."),
+ "Give the rule a name.": ("Gi regelen et navn.", "Ge regeln ett namn.", "Giv reglen et navn.", "Geben Sie der Regel einen Namen."),
+ "Choose the kind of rule.": ("Velg type regel.", "Välj typ av regel.", "Vælg typen af regel.", "Wählen Sie die Art der Regel."),
+ "Enter an amount above zero.": ("Skriv inn et beløp over null.", "Ange ett belopp över noll.", "Indtast et beløb over nul.", "Geben Sie einen Betrag über null ein."),
+ "Enter a percentage above 0 and at most 100.": ("Skriv inn en prosent over 0 og høyst 100.", "Ange en procentsats över 0 och högst 100.", "Indtast en procentsats over 0 og højst 100.", "Geben Sie einen Prozentsatz über 0 und höchstens 100 ein."),
+ "Free shipping and gifts are always discounts.": ("Fri frakt og gaver er alltid rabatter.", "Fri frakt och gåvor är alltid rabatter.", "Fri fragt og gaver er altid rabatter.", "Versandkostenfreiheit und Geschenke sind immer Rabatte."),
+ "Choose the gift product.": ("Velg gaveproduktet.", "Välj gåvoprodukten.", "Vælg gaveproduktet.", "Wählen Sie das Geschenkprodukt."),
+ "The limit must be at least 1.": ("Grensen må være minst 1.", "Gränsen måste vara minst 1.", "Grænsen skal være mindst 1.", "Das Limit muss mindestens 1 sein."),
+ "The end must be after the start.": ("Slutten må være etter starten.", "Slutet måste vara efter starten.", "Slutningen skal være efter starten.", "Das Ende muss nach dem Beginn liegen."),
+ "A shop can have at most %(max)d rules. Delete or reuse one first.": ("En butikk kan ha høyst %(max)d regler. Slett eller gjenbruk en først.", "En butik kan ha högst %(max)d regler. Ta bort eller återanvänd en först.", "En butik kan højst have %(max)d regler. Slet eller genbrug en først.", "Ein Shop kann höchstens %(max)d Regeln haben. Löschen oder verwenden Sie zuerst eine vorhandene."),
+ "A code has 1 to 40 letters, digits or dashes.": ("En kode har 1 til 40 bokstaver, sifre eller bindestreker.", "En kod har 1 till 40 bokstäver, siffror eller bindestreck.", "En kode har 1 til 40 bogstaver, cifre eller bindestreger.", "Ein Code hat 1 bis 40 Buchstaben, Ziffern oder Bindestriche."),
+ "Generate between 1 and 10000 codes.": ("Lag mellom 1 og 10000 koder.", "Skapa mellan 1 och 10000 koder.", "Opret mellem 1 og 10000 koder.", "Erzeugen Sie zwischen 1 und 10000 Codes."),
+ "A prefix has at most 20 characters.": ("Et prefiks har høyst 20 tegn.", "Ett prefix har högst 20 tecken.", "Et præfiks har højst 20 tegn.", "Ein Präfix hat höchstens 20 Zeichen."),
+ "Give codes or a number to generate.": ("Oppgi koder eller et antall som skal lages.", "Ange koder eller ett antal att skapa.", "Angiv koder eller et antal, der skal oprettes.", "Geben Sie Codes oder eine Anzahl zum Erzeugen an."),
+ "A code exists already.": ("En kode finnes allerede.", "En kod finns redan.", "En kode findes allerede.", "Ein Code existiert bereits."),
+ "Give the group a name.": ("Gi gruppen et navn.", "Ge gruppen ett namn.", "Giv gruppen et navn.", "Geben Sie der Gruppe einen Namen."),
+ "A group with this name exists already.": ("En gruppe med dette navnet finnes allerede.", "En grupp med det här namnet finns redan.", "En gruppe med dette navn findes allerede.", "Eine Gruppe mit diesem Namen existiert bereits."),
+ "Couldn't find the checkout.": ("Fant ikke handlekurven.", "Hittade inte kassan.", "Kunne ikke finde indkøbskurven.", "Der Checkout wurde nicht gefunden."),
+ "This code is not valid.": ("Denne koden er ikke gyldig.", "Den här koden är inte giltig.", "Denne kode er ikke gyldig.", "Dieser Code ist nicht gültig."),
+ "Log in to use this code.": ("Logg inn for å bruke denne koden.", "Logga in för att använda den här koden.", "Log ind for at bruge denne kode.", "Melden Sie sich an, um diesen Code zu verwenden."),
+ "This code has already been used.": ("Denne koden er allerede brukt.", "Den här koden har redan använts.", "Denne kode er allerede brugt.", "Dieser Code wurde bereits verwendet."),
  # Klarna
  "Klarna payments are not available in this shop.": (
   "Klarna-betaling er ikke tilgjengelig i denne butikken.", "Betalning med Klarna är inte tillgänglig i den här butiken.",
@@ -159,7 +187,9 @@ def fill(locale_dir: Path) -> int:
             return match.group(0)
 
         text = re.sub(r'^msgid "(.*)"\nmsgstr ".*"$', replace, text, flags=re.M)
-        text = text.replace("#, fuzzy\n", "", 1)
+        # every entry is translated here: drop makemessages' fuzzy guesses and their old ids
+        text = re.sub(r"^#\| .*\n", "", text, flags=re.M)
+        text = text.replace("#, fuzzy, ", "#, ").replace("#, fuzzy\n", "")
         text = re.sub(r'"Language: .*\\n"', f'"Language: {lang}\\\\n"', text)
         text = re.sub(r'"Content-Type: text/plain; charset=CHARSET\\n"', r'"Content-Type: text/plain; charset=UTF-8\\n"', text)
         po.write_text(text)

@@ -24,3 +24,33 @@ class SurchargeSamplePlugin(PackagePlugin):
             return previous_value
         extra = Money(self.config.amount * self.config.repeat, previous_value.currency)
         return previous_value + TaxedMoney(net=extra, gross=extra)
+
+
+class FlatVatSamplePlugin(PackagePlugin):
+    """A stand-in tax provider (like Avatax or Vatlayer): 25 % VAT on goods and shipping,
+    read as included in or added to the shop's prices as Saleor's site setting says."""
+
+    PLUGIN_ID = "tests.flat_vat"
+    PLUGIN_NAME = "Flat VAT sample"
+    DEFAULT_ACTIVE = True
+    RATE = Decimal("0.25")
+
+    def _tax(self, price):
+        from saleor.site.models import SiteSettings
+
+        included = SiteSettings.objects.values_list("include_taxes_in_prices", flat=True).first()
+        amount = price.gross.amount
+        if included:
+            net = (amount / (1 + self.RATE)).quantize(Decimal("0.01"))
+            return TaxedMoney(net=Money(net, price.currency), gross=price.gross)
+        gross = (amount * (1 + self.RATE)).quantize(Decimal("0.01"))
+        return TaxedMoney(net=price.net, gross=Money(gross, price.currency))
+
+    def calculate_checkout_line_total(self, checkout_line, discounts, previous_value):
+        return self._tax(previous_value)
+
+    def calculate_checkout_shipping(self, checkout, lines, discounts, previous_value):
+        return self._tax(previous_value)
+
+    def calculate_order_shipping(self, order, previous_value):
+        return self._tax(previous_value)

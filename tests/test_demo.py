@@ -35,12 +35,17 @@ def test_demo_loads_once_and_reuses_its_data(api, quiet, capsys):
         {"email": runner.DEMO_STAFF_EMAIL, "password": runner.DEMO_STAFF_PASSWORD},
     )["tokenCreate"]
     assert login["errors"] == [] and login["user"]["isStaff"] is True
+    public = api().data("{ publicDiscountRules { name } }")["publicDiscountRules"]
+    assert "Fri frakt over 500 kr" in [rule["name"] for rule in public]
 
     capsys.readouterr()
     runner.run_demo(serve=False, images=False)
     assert "already loaded" in capsys.readouterr().out
     assert (Product.objects.count(), Order.objects.count()) == (products, orders)
     assert User.objects.filter(email=runner.DEMO_STAFF_EMAIL).count() == 1
+    from saleor_plugins.discount_rules.models import DiscountRule
+
+    assert DiscountRule.objects.count() == 3  # demo rules are not added twice
 
 
 def test_demo_keeps_a_plugin_the_merchant_switched_off(db, quiet):

@@ -261,3 +261,110 @@ def test_single_use_code_completes_once_when_two_checkouts_race(shop, customer, 
     assert Order.objects.count() == 1
     assert CodeRedemption.objects.filter(code=code, order__isnull=False).count() == 1
     assert Order.objects.get().total.gross.amount == Decimal("425.50")
+
+
+@pytest.mark.parametrize("included,net,gross,change", [
+    # prices include VAT: 10 % of the gross goods (476.50) = 47.65; net follows the 25 % rate
+    (True, Decimal("382.28"), Decimal("477.85"), Decimal("-47.65")),
+    # prices exclude VAT: 10 % of the net goods (476.50) = 47.65; VAT is added on top
+    (False, Decimal("477.85"), Decimal("597.32"), Decimal("-47.65")),
+])
+def test_vat_inclusive_shops_discount_gross_exclusive_shops_net(
+        api, shop, customer, all_plugins_active, settings, included, net, gross, change):
+    from saleor.site.models import SiteSettings
+
+    plugins = list(settings.PLUGINS)
+    plugins.insert(plugins.index("saleor_plugins.discount_rules.plugin.DiscountRulesPlugin"),
+                   "tests.sample_plugins.FlatVatSamplePlugin")
+    settings.PLUGINS = plugins
+    SiteSettings.objects.update(include_taxes_in_prices=included)
+    make_rule(rules.PERCENTAGE, "10", name="Ti prosent")
+    client = api(customer)
+    checkout = checkout_with_shipping(client, shop)
+    shown = client.data("""query($token: UUID!) { checkout(token: $token) {
+        totalPrice { net { amount } gross { amount } }
+        discountRules { amount { amount } } } }""", {"token": checkout["token"]})["checkout"]
+    assert amount(shown["totalPrice"]["net"]["amount"]) == net
+    assert amount(shown["totalPrice"]["gross"]["amount"]) == gross
+    assert amount(shown["discountRules"][0]["amount"]["amount"]) == change
+    completed = pay_and_complete(client, checkout, gross)
+    assert completed["checkoutErrors"] == []
+    order = Order.objects.get(token=completed["order"]["token"])
+    assert (order.total.net.amount, order.total.gross.amount) == (net, gross)
+
+
+def test_klarna_charges_what_the_rules_leave(api, all_plugins_active, klarna_gateway, shop,
+                                              customer, klarna):
+    from saleor_plugins.klarna.models import KlarnaOrder
+
+    from .test_klarna_gateway import open_session, pay
+
+    make_rule(rules.FIXED, "50.00", name="Femti")
+    make_rule(rules.FREE_SHIPPING, name="Fri frakt")
+    client = api(customer)
+    checkout = checkout_with_shipping(client, shop)
+    checkout["total"] = Decimal("426.50")  # 387.00 + 89.50 - 50.00, shipping free
+    session = open_session(client, checkout)
+    assert amount(session["amount"]["amount"]) == checkout["total"]
+    completed = pay(client, checkout, klarna.authorize(session["sessionId"]))
+    assert completed["checkoutErrors"] == []
+    order = Order.objects.get(token=completed["order"]["token"])
+    remote = klarna.orders[KlarnaOrder.objects.get(order=order).klarna_order_id]
+    assert remote["order_amount"] == 42650 == int(order.total.gross.amount * 100)
+    assert [line["type"] for line in remote["order_lines"]] == ["physical", "physical"]
+
+
+def test_saleor_voucher_and_a_rule_code_apply_together(api, rules_on, shop, customer):
+    from saleor.discount import DiscountValueType, VoucherType
+    from saleor.discount.models import Voucher
+
+    Voucher.objects.create(code="SALEOR20", type=VoucherType.ENTIRE_ORDER,
+                           discount_value_type=DiscountValueType.FIXED, discount_value=20)
+    rule = make_rule(rules.FIXED, "50.00", name="Kode", conditions=[{"type": rules.CODE}])
+    DiscountCode.objects.create(rule=rule, code="RULE50")
+    client = api(customer)
+    checkout = checkout_with_shipping(client, shop)
+    client.data(CODE_ADD, {"checkoutId": checkout["id"], "code": "RULE50"})
+    added = client.data("""mutation($id: ID!) { checkoutAddPromoCode(checkoutId: $id,
+        promoCode: "SALEOR20") { checkoutErrors { code } checkout { voucherCode
+        totalPrice { gross { amount } } } } }""", {"id": checkout["id"]})["checkoutAddPromoCode"]
+    assert added["checkoutErrors"] == []
+    assert added["checkout"]["voucherCode"] == "SALEOR20"
+    total = Decimal("455.50")  # 525.50 - 50 (rule) - 20 (voucher)
+    assert amount(added["checkout"]["totalPrice"]["gross"]["amount"]) == total
+    completed = pay_and_complete(client, checkout, total)
+    assert completed["checkoutErrors"] == []
+    order = Order.objects.get(token=completed["order"]["token"])
+    assert order.voucher.code == "SALEOR20" and order.discount.amount == Decimal("20.00")
+    assert order.total.gross.amount == total
+
+
+def test_abandoned_code_reservations_are_released(db, customer):
+    import datetime
+    import uuid
+
+    from django.utils import timezone
+
+    from saleor_plugins.discount_rules.tasks import release_stale_code_reservations
+
+    rule = make_rule(rules.FIXED, "10")
+    code = DiscountCode.objects.create(rule=rule, code="HOLD", once_per_customer=True)
+    old = CodeRedemption.objects.create(code=code, user=customer, per_customer=True,
+                                        checkout_token=uuid.uuid4())
+    CodeRedemption.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=3))
+    fresh_code = DiscountCode.objects.create(rule=rule, code="FRESH", once_per_customer=True)
+    CodeRedemption.objects.create(code=fresh_code, user=customer, per_customer=True,
+                                  checkout_token=uuid.uuid4())
+    assert release_stale_code_reservations.delay().get() == 1
+    assert list(CodeRedemption.objects.values_list("code__code", flat=True)) == ["FRESH"]
+
+
+@pytest.mark.parametrize("language,message", [("nb", "Denne koden er ikke gyldig."),
+                                              ("de", "Dieser Code ist nicht gültig.")])
+def test_code_errors_in_the_shoppers_language(rules_on, shop, customer, language, message):
+    client = GraphQLClient(customer, language=language)
+    checkout = checkout_with_shipping(client, shop)
+    result = client.data(CODE_ADD, {"checkoutId": checkout["id"], "code": "NOPE"}
+                         )["checkoutDiscountCodeAdd"]
+    assert result["discountRuleErrors"][0]["message"] == message

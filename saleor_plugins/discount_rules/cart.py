@@ -122,10 +122,14 @@ def build_cart(checkout, lines, discounts, include_taxes: bool) -> rules.Cart:
     from saleor.checkout.base_calculations import base_checkout_line_total
 
     cart_lines = []
+    discounts = list(discounts or [])
     for line in lines:
         variant = line.variant
         undiscounted = variant.base_price * line.quantity
-        total = base_checkout_line_total(line, discounts)
+        if discounts:  # Saleor sales lower the line; without any, the price is the price
+            total = base_checkout_line_total(line, discounts)
+        else:
+            total = TaxedMoney(net=undiscounted, gross=undiscounted)
         cart_lines.append(rules.CartLine(
             id=line.pk,
             variant_id=variant.pk,

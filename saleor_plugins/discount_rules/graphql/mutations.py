@@ -119,7 +119,9 @@ def clean_condition(data, index):
     cleaned = {"type": kind}
     needed = CONDITION_FIELDS.get(kind)
     if needed and data.get(needed) in (None, ""):
-        raise _error(field, _("This condition needs %(name)s.") % {"name": needed}, CODES.REQUIRED)
+        api_name = "".join(w.capitalize() if i else w for i, w in enumerate(needed.split("_")))
+        raise _error(field, _("This condition needs %(name)s.") % {"name": api_name},
+                     CODES.REQUIRED)
     if needed == "amount":
         if data["amount"] < 0:
             raise _error(field, _("The amount cannot be negative."))
