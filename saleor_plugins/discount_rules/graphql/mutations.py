@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from saleor.account.models import User
-from saleor.checkout.models import Checkout
 from saleor.graphql.checkout.types import Checkout as CheckoutType
 from saleor.graphql.core.mutations import BaseMutation
 
 from ...core.permissions import DiscountRulePermissions
+from ...graphql.ids import visible_checkout
 from .. import rules
 from ..models import (
     MAX_RULES,
@@ -373,16 +373,8 @@ class CheckoutCodeMutation(BaseMutation):
 
     @classmethod
     def checkout_for(cls, info, checkout_id):
-        import uuid
-
-        try:
-            type_name, token = graphene.Node.from_global_id(checkout_id)
-            token = uuid.UUID(token)
-        except Exception:
-            raise _error("checkoutId", _("Not a valid ID."), CODES.GRAPHQL_ERROR)
-        checkout = Checkout.objects.filter(token=token).first() if type_name == "Checkout" else None
-        user = info.context.user
-        if checkout is None or (checkout.user_id and (not user or user.pk != checkout.user_id)):
+        checkout = visible_checkout(checkout_id, info.context.user)
+        if checkout is None:
             raise _error("checkoutId", _("Couldn't find the checkout."), CODES.NOT_FOUND)
         return checkout
 

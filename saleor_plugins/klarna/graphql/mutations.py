@@ -1,28 +1,13 @@
-import binascii
-import uuid
-
 import graphene
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from saleor.checkout import models
 from saleor.graphql.core.mutations import BaseMutation
 
+from ...graphql.ids import visible_checkout
 from .. import errors
 from ..payments import GATEWAY_ID, customer_message
 from ..sessions import open_checkout_session
 from .types import KlarnaError, KlarnaErrorCode, KlarnaSession
-
-
-def _checkout_or_none(global_id: str):
-    """The checkout a global ID names, or None for anything malformed or unknown."""
-    try:
-        type_name, token = graphene.Node.from_global_id(global_id)
-        token = uuid.UUID(token)
-    except (ValueError, TypeError, UnicodeDecodeError, binascii.Error):
-        return None
-    if type_name != "Checkout":
-        return None
-    return models.Checkout.objects.filter(token=token).first()
 
 
 class KlarnaSessionCreate(BaseMutation):
@@ -49,9 +34,8 @@ class KlarnaSessionCreate(BaseMutation):
                 _("Klarna payments are not available in this shop."),
                 code=KlarnaErrorCode.NOT_AVAILABLE.value,
             )
-        checkout = _checkout_or_none(checkout_id)
-        user = info.context.user
-        if checkout is None or checkout.user_id and (not user or user.pk != checkout.user_id):
+        checkout = visible_checkout(checkout_id, info.context.user)
+        if checkout is None:
             # someone else's checkout: answer as if it did not exist
             raise ValidationError(
                 {"checkout_id": ValidationError(
