@@ -127,7 +127,9 @@ def profile(token, customer):
     for _ in range(5):
         client.post("/graphql/", body, content_type="application/json")
     profiler.disable()
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats("saleor_plugins", 25)
+    stats = pstats.Stats(profiler).sort_stats("cumulative")
+    stats.print_stats("saleor_plugins", 25)
+    stats.print_callees("load_rules")
 
 
 def main(argv=None):
