@@ -166,6 +166,20 @@ T = {
 LANGS = ("nb", "sv", "da", "de")
 
 
+def load_feature_translations():
+    """Each feature may keep its own ``scripts/translations_<feature>.py`` with a dict ``T``."""
+    import importlib.util
+
+    for path in sorted(Path(__file__).resolve().parent.glob("translations_*.py")):
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        T.update(module.T)
+
+
+load_feature_translations()
+
+
 def escape(text):
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
