@@ -21,11 +21,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 
 import django  # noqa: E402
 
+from common import throwaway_database, write_figures  # noqa: E402
+
 django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 COMMAND = "python benchmarks/discount_rules.py"
 QUERY = """
@@ -139,10 +141,7 @@ def main(argv=None):
     parser.add_argument("--profile", action="store_true", help="profile the 100-line cart")
     args = parser.parse_args(argv)
 
-    setup_test_environment()
-    name = connection.creation.create_test_db(verbosity=0, keepdb=False)
-    connection.settings_dict["NAME"] = name
-    try:
+    with throwaway_database("rules"):
         results = {}
         checkouts = build_shop([10, 100])
         if args.profile:
@@ -159,8 +158,6 @@ def main(argv=None):
                 "added_queries": on_queries - off_queries,
                 "total_off": off_total, "total_on": on_total,
             }
-    finally:
-        connection.creation.destroy_test_db(name, verbosity=0)
 
     print(f"Discount rules: 30 rules, checkout price query, median of {args.repeat} requests")
     print(f"reproduce: {COMMAND} --repeat {args.repeat}")
@@ -170,9 +167,7 @@ def main(argv=None):
         print(f"  {key:<10}{row['off_ms']:>9.1f}{row['on_ms']:>9.1f}{row['time_ratio']:>7.2f}x"
               f"{row['off_queries']:>9}{row['on_queries']:>8}{row['added_queries']:>7}"
               f"{row['total_off']:>11.2f}{row['total_on']:>10.2f}")
-    if args.json:
-        with open(args.json, "w") as handle:
-            json.dump(results, handle, indent=2)
+    write_figures(args.json, results)
     return results
 
 

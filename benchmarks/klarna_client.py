@@ -15,6 +15,7 @@ from decimal import Decimal
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import requests  # noqa: E402
+from common import write_figures  # noqa: E402
 from prices import Money, TaxedMoney  # noqa: E402
 from requests.adapters import BaseAdapter  # noqa: E402
 
@@ -146,9 +147,7 @@ def main(argv=None):
     print(f"reproduce: {COMMAND} --seconds {args.seconds:g}")
     for label, value in rows:
         print(f"  {label:<{width}}  {value:>14}")
-    if args.json:
-        with open(args.json, "w") as handle:
-            json.dump(results, handle, indent=2)
+    write_figures(args.json, results)
     return results
 
 

@@ -39,5 +39,9 @@ class GraphQLClient:
 
 
 def is_permission_denied(content: dict) -> bool:
+    """Refused by a permission check (graphql_jwt's PermissionDenied), not any other error."""
     errors = content.get("errors") or []
-    return any("permission" in (error.get("message") or "").lower() for error in errors)
+    return any(
+        ((error.get("extensions") or {}).get("exception") or {}).get("code") == "PermissionDenied"
+        for error in errors
+    )

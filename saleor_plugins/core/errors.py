@@ -17,3 +17,10 @@ def register_error_codes(enum: Type[Enum]) -> Type[Enum]:
         if value not in error_codes.saleor_error_codes:
             error_codes.saleor_error_codes.append(value)
     return enum
+
+
+def permission_denied():
+    """Refuse a query the way Saleor's own permission checks do (a handled GraphQL error)."""
+    from graphql_jwt.exceptions import PermissionDenied
+
+    return PermissionDenied()

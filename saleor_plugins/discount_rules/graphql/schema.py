@@ -4,6 +4,7 @@ from saleor.graphql.checkout.types import Checkout
 from saleor.graphql.order.types import Order
 from saleor.graphql.utils import get_user_or_app_from_context
 
+from ...core.errors import permission_denied
 from ...core.permissions import DiscountRulePermissions
 from ..models import CheckoutCode, CustomerGroup, DiscountRule, OrderRule
 from .mutations import (
@@ -28,9 +29,7 @@ def _can_manage(info) -> bool:
 
 
 def _permission_denied():
-    from saleor.core.exceptions import PermissionDenied
-
-    raise PermissionDenied()
+    raise permission_denied()
 
 
 class DiscountRulesQueries(graphene.ObjectType):

@@ -1,0 +1,95 @@
+"""Every benchmark in one run: one table, each figure with the command that reproduces it.
+
+    .venv/bin/python benchmarks/report.py [--quick] [--only NAME ...]
+
+Runs each benchmark script of this folder in its own process (so each gets a fresh database
+and interpreter), prints what each printed, and writes all figures as JSON to
+``benchmarks/results/report-<UTC time>.json`` (and ``latest.json``) for comparing runs.
+``--quick`` uses smaller sizes (a smoke run, not figures to quote). Not part of the tests.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+
+# name: (script, full-size arguments, quick arguments)
+BENCHMARKS = {
+    "checkout_flow": ("checkout_flow.py", ["--rounds", "15"], ["--rounds", "2"]),
+    "discount_rules": ("discount_rules.py", ["--repeat", "20"], ["--repeat", "3"]),
+    "klarna_client": ("klarna_client.py", ["--seconds", "2"], ["--seconds", "0.3"]),
+    "loyalty": ("loyalty.py", [], ["--quick"]),
+    "subscription": ("subscription.py", [], ["--quick"]),
+    "till_search": ("till_search.py", [], ["--quick"]),
+}
+
+
+def run_one(name, script, arguments):
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / f"{name}.json"
+        command = [sys.executable, str(HERE / script), *arguments, "--json", str(out)]
+        shown = " ".join(["python", f"benchmarks/{script}", *arguments])
+        started = time.perf_counter()
+        completed = subprocess.run(command, capture_output=True, text=True)
+        seconds = time.perf_counter() - started
+        figures = json.loads(out.read_text()) if out.exists() else None
+    printed = [line for line in completed.stdout.splitlines() if line.strip()]
+    return {
+        "command": shown,
+        "exit_code": completed.returncode,
+        "seconds": round(seconds, 1),
+        "printed": printed,
+        "figures": figures,
+        "error": None if completed.returncode == 0 else completed.stderr[-2000:],
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--only", nargs="*", choices=sorted(BENCHMARKS))
+    args = parser.parse_args(argv)
+
+    report = {
+        "started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                    "platform": platform.platform()},
+        "quick": args.quick,
+        "benchmarks": {},
+    }
+    failed = False
+    for name, (script, full, quick) in BENCHMARKS.items():
+        if args.only and name not in args.only:
+            continue
+        if not (HERE / script).exists():
+            continue
+        print(f"== {name}", flush=True)
+        result = run_one(name, script, quick if args.quick else full)
+        report["benchmarks"][name] = result
+        for line in result["printed"]:
+            print(f"   {line}")
+        if result["exit_code"]:
+            failed = True
+            print(f"   FAILED (exit {result['exit_code']}):\n{result['error']}")
+        print(f"   ({result['seconds']} s)", flush=True)
+
+    RESULTS.mkdir(exist_ok=True)
+    stamp = report["started"].replace(":", "").replace("+0000", "Z")
+    path = RESULTS / f"report-{stamp}.json"
+    text = json.dumps(report, indent=2, default=str)
+    path.write_text(text)
+    (RESULTS / "latest.json").write_text(text)
+    print(f"\nfigures written to {path.relative_to(HERE.parent)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

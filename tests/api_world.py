@@ -1,0 +1,93 @@
+"""One shop with two customers and staff, for tests that call every package operation.
+
+The ``victim`` owns a checkout, an order and whatever each feature keeps per customer; the
+``other`` customer and anonymous requests try to read or change them. ``ids`` maps a type name
+to a global ID; features add their own objects in ``add_feature_objects``.
+"""
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Dict
+
+from graphene import Node
+from saleor.plugins.models import PluginConfiguration
+
+from saleor_plugins.core.permissions import PACKAGE_PERMISSION_ENUMS
+from saleor_plugins.core.plugin import package_plugin_classes
+
+from . import factories
+
+VICTIM_EMAIL = "victim.private@example.com"
+VICTIM_SECRET = "Victimsen-private"
+
+
+@dataclass
+class World:
+    victim: object
+    other: object
+    staff: object
+    manager: object
+    ids: Dict[str, str] = field(default_factory=dict)
+
+    def users(self):
+        """(role, user) for every kind of requester."""
+        return [
+            ("anonymous", None),
+            ("owner", self.victim),
+            ("other customer", self.other),
+            ("staff without permission", self.staff),
+            ("staff with permission", self.manager),
+        ]
+
+
+def switch_on_package_plugins():
+    for plugin_class in package_plugin_classes():
+        PluginConfiguration.objects.update_or_create(
+            identifier=plugin_class.PLUGIN_ID,
+            defaults={"name": plugin_class.PLUGIN_NAME, "active": True,
+                      "configuration": plugin_class.DEFAULT_CONFIGURATION},
+        )
+
+
+def build_world() -> World:
+    switch_on_package_plugins()
+    zone = factories.create_shipping_zone(countries=["NO"], price="49.00")
+    warehouse = factories.create_warehouse([zone])
+    category = factories.create_category("Te")
+    variant = factories.create_variant("99.00", "Grønn te", "TE-1", category, warehouse=warehouse)
+    victim = factories.create_customer(VICTIM_EMAIL, first_name="Vera", last_name=VICTIM_SECRET)
+    other = factories.create_customer("other.customer@example.com", first_name="Ola")
+    staff = factories.create_staff("staff.plain@example.com")
+    manager = factories.create_staff(
+        "staff.manager@example.com",
+        permissions=[member for enum in PACKAGE_PERMISSION_ENUMS for member in enum],
+    )
+    checkout = factories.create_checkout(
+        victim, [(variant, 2)], shipping_method=zone.shipping_methods.get()
+    )
+    order = factories.create_order(victim, [(variant, 1)])
+    world = World(victim, other, staff, manager)
+    world.ids.update({
+        "Checkout": Node.to_global_id("Checkout", checkout.token),
+        "Order": Node.to_global_id("Order", order.pk),
+        "User": Node.to_global_id("User", victim.pk),
+        "ProductVariant": Node.to_global_id("ProductVariant", variant.pk),
+        "Product": Node.to_global_id("Product", variant.product_id),
+        "Category": Node.to_global_id("Category", category.pk),
+        "ShippingMethod": Node.to_global_id("ShippingMethod", zone.shipping_methods.get().pk),
+    })
+    world.checkout, world.order, world.variant = checkout, order, variant
+    add_feature_objects(world)
+    return world
+
+
+def add_feature_objects(world: World):
+    """Objects of the package's own types, so their IDs are tried too."""
+    from saleor_plugins.discount_rules.models import CustomerGroup, DiscountRule
+
+    rule = DiscountRule.objects.create(
+        name="Ti prosent", kind="percentage", direction="discount", value=Decimal("10")
+    )
+    group = CustomerGroup.objects.create(name="VIP")
+    group.members.add(world.victim)
+    world.ids["DiscountRule"] = Node.to_global_id("DiscountRule", rule.pk)
+    world.ids["CustomerGroup"] = Node.to_global_id("CustomerGroup", group.pk)

@@ -1,0 +1,117 @@
+"""Every package operation, read from the schema, × every kind of requester.
+
+Staff operations are those whose mutation declares package permissions or whose description
+names one; every other operation must say here who it is for. Each is called as anonymous,
+the owner, another customer, staff without and staff with the package's permissions, with
+the owner's objects as arguments.
+"""
+import json
+
+import pytest
+
+from .api_schema import (
+    Operation,
+    arguments,
+    database_fingerprint,
+    default_scalar,
+    document,
+    is_permission_denied,
+    package_operations,
+    typed_errors,
+    unhandled_errors,
+)
+from .api_world import VICTIM_EMAIL, VICTIM_SECRET, build_world
+from .graphql_client import GraphQLClient
+
+# Who a non-staff operation is for:
+#   public   - anyone, anonymous included; shows nothing private
+#   checkout - whoever holds the checkout; a customer's checkout only for that customer
+#   customer - a logged-in customer, on their own data only
+NON_STAFF_ACCESS = {
+    "publicDiscountRules": "public",
+    "checkoutDiscountCodeAdd": "checkout",
+    "checkoutDiscountCodeRemove": "checkout",
+    "klarnaSessionCreate": "checkout",
+}
+
+OPERATIONS = package_operations()
+
+
+def access_of(operation: Operation) -> str:
+    return "staff" if operation.required_permissions() else NON_STAFF_ACCESS.get(operation.name)
+
+
+def test_every_package_operation_has_a_declared_audience():
+    undeclared = [op.name for op in OPERATIONS if access_of(op) is None]
+    assert undeclared == [], f"declare who may call these in NON_STAFF_ACCESS: {undeclared}"
+    stale = set(NON_STAFF_ACCESS) - {op.name for op in OPERATIONS}
+    assert not stale, f"no longer in the schema: {stale}"
+    both = [op.name for op in OPERATIONS
+            if op.required_permissions() and op.name in NON_STAFF_ACCESS]
+    assert both == [], f"staff operations listed as non-staff: {both}"
+
+
+@pytest.fixture
+def world(db, klarna_gateway):
+    return build_world()
+
+
+def ambiguous_id_arguments(operation, ids):
+    """ID arguments whose name names no type: each of the owner's objects is tried."""
+    names = []
+    for name, arg in operation.field.args.items():
+        type_name = str(arg.type).strip("!")
+        if type_name == "ID" and not any(t.lower() in name.lower() for t in ids):
+            names.append(name)
+    return names
+
+
+def argument_sets(operation, ids):
+    base = arguments(operation, lambda name, scalar: default_scalar(name, scalar, ids))
+    ambiguous = [n for n in ambiguous_id_arguments(operation, ids) if n in base]
+    if not ambiguous:
+        return [base]
+    return [dict(base, **{name: global_id for name in ambiguous}) for global_id in ids.values()]
+
+
+def call(user, operation, variables):
+    response = GraphQLClient(user).post(document(operation), variables)
+    assert response.status_code in (200, 400), response.content[:500]
+    return response.json()
+
+
+def leaks_owner_data(content) -> bool:
+    text = json.dumps(content.get("data"))
+    return VICTIM_EMAIL in text or VICTIM_SECRET in text
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: op.name)
+def test_operation_answers_each_requester_as_declared(operation, world, caplog):
+    access = access_of(operation)
+    assert access, "see test_every_package_operation_has_a_declared_audience"
+    for role, user in world.users():
+        for variables in argument_sets(operation, world.ids):
+            before = database_fingerprint()
+            caplog.clear()
+            content = call(user, operation, variables)
+            label = f"{operation.name} as {role} with {variables}"
+            assert not unhandled_errors(caplog.records), f"{label}: {content.get('errors')}"
+            denied = is_permission_denied(content)
+            payload = (content.get("data") or {}).get(operation.name)
+            if access == "staff":
+                if role == "staff with permission":
+                    assert not denied, f"{label}: {content.get('errors')}"
+                else:
+                    assert denied, f"{label} was not refused: {content}"
+                    assert database_fingerprint() == before, f"{label} wrote data"
+                continue
+            if role in ("other customer", "anonymous", "staff without permission"):
+                if access == "customer" and role == "anonymous":
+                    assert denied or typed_errors(content) or payload is None, label
+                assert not leaks_owner_data(content), f"{label} shows the owner's data: {content}"
+                if operation.kind == "mutation" and access != "public":
+                    assert database_fingerprint() == before, f"{label} changed the owner's data"
+            if role == "owner" or access == "public":
+                assert not denied, f"{label}: {content.get('errors')}"
+            if payload is None or typed_errors(content):
+                assert database_fingerprint() == before, f"{label} failed but wrote data"
