@@ -6,7 +6,7 @@ to a global ID; features add their own objects in ``add_feature_objects``.
 """
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Dict
+from typing import Dict, List
 
 from graphene import Node
 from saleor.plugins.models import PluginConfiguration
@@ -27,6 +27,8 @@ class World:
     staff: object
     manager: object
     ids: Dict[str, str] = field(default_factory=dict)
+    # types of ``ids`` that belong to the victim (the rest are shop data anyone may name)
+    owned_types: List[str] = field(default_factory=lambda: ["Checkout", "Order", "User"])
 
     def users(self):
         """(role, user) for every kind of requester."""

@@ -6,7 +6,7 @@ text. Whatever arrives: never a 500, never an unhandled exception (Saleor logs t
 "query failed unexpectedly" and answers with the exception's text), never a traceback, and a
 request that fails writes nothing.
 
-Examples per operation: ``SALEOR_PLUGINS_FUZZ_EXAMPLES`` (default 12, derandomized so CI is
+Examples per operation: ``SALEOR_PLUGINS_FUZZ_EXAMPLES`` (default 8, derandomized so CI is
 repeatable); ``SALEOR_PLUGINS_FUZZ_RANDOM=1`` explores new examples each run.
 """
 import os
@@ -31,7 +31,7 @@ from .api_schema import (
 from .api_world import build_world
 from .graphql_client import GraphQLClient
 
-EXAMPLES = int(os.environ.get("SALEOR_PLUGINS_FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("SALEOR_PLUGINS_FUZZ_EXAMPLES", "8"))
 RANDOM = os.environ.get("SALEOR_PLUGINS_FUZZ_RANDOM") == "1"
 
 MALFORMED_IDS = [
