@@ -96,3 +96,115 @@ def test_points_pay_part_of_the_order_and_survive_recalculation(api, loyalty, sh
     )["orderUpdateShipping"]
     assert recalculated["orderErrors"] == []
     assert amount(recalculated["order"]["total"]["gross"]["amount"]) == total
+
+
+def apply(client, checkout, **variables):
+    return client.data(APPLY, dict(variables, checkoutId=checkout["id"])
+                       )["checkoutLoyaltyPointsApply"]
+
+
+def test_every_spending_limit(api, loyalty, shop, customer):
+    from saleor_plugins.loyalty.models import ProductPointsSetting
+
+    configure(max_points_per_order=300, minimum_balance=100)
+    give_points(customer, 90)
+    client = api(customer)
+    checkout = checkout_with_shipping(client, shop)
+    below = apply(client, checkout, points=50)
+    assert below["loyaltyErrors"] == [{"field": "points", "code": "NOT_ALLOWED",
+                                       "availablePoints": None,
+                                       "message": "You need at least 100 points to use them."}]
+    give_points(customer, 910)  # balance 1000
+    too_many = apply(client, checkout, points=301)
+    assert too_many["loyaltyErrors"] == [{
+        "field": "points", "code": "INSUFFICIENT_POINTS", "availablePoints": 300,
+        "message": "You can use at most 300 points on this order."}]
+    most = apply(client, checkout, maximum=True)
+    assert most["loyaltyErrors"] == [] and most["loyalty"]["pointsApplied"] == 300
+    assert amount(most["checkout"]["totalPrice"]["gross"]["amount"]) == Decimal("495.50")
+    bad = apply(client, checkout, points=0)
+    assert bad["loyaltyErrors"][0]["code"] == "INVALID"
+    neither = apply(client, checkout)
+    assert neither["loyaltyErrors"][0]["code"] == "REQUIRED"
+
+    # only the mug accepts points: the discount is capped at its price (less a cent)
+    ProductPointsSetting.objects.create(product=shop.coffee.product, redeemable=False)
+    configure(max_points_per_order=0, point_value="1.00")
+    capped = apply(client, checkout, maximum=True)
+    assert capped["loyaltyErrors"] == [] and capped["loyalty"]["pointsApplied"] == 89
+    assert amount(capped["loyalty"]["discount"]["amount"]) == Decimal("89.00")
+    assert amount(capped["checkout"]["totalPrice"]["gross"]["amount"]) == Decimal("436.50")
+    removed = client.data("""mutation($id: ID!) { checkoutLoyaltyPointsRemove(checkoutId: $id) {
+        checkout { totalPrice { gross { amount } } } loyaltyErrors { code } } }""",
+                          {"id": checkout["id"]})["checkoutLoyaltyPointsRemove"]
+    assert amount(removed["checkout"]["totalPrice"]["gross"]["amount"]) == Decimal("525.50")
+    assert client.data(ME)["me"]["loyalty"]["reserved"] == 0
+
+
+def test_guests_neither_earn_nor_spend(api, loyalty, shop, customer):
+    guest = api()
+    checkout = checkout_with_shipping(guest, shop)
+    shown = guest.data(CHECKOUT_LOYALTY, {"token": checkout["token"]})["checkout"]["loyalty"]
+    assert (shown["pointsToEarn"], shown["pointsUsable"], shown["notUsableReason"]) == (
+        0, 0, "GUEST")
+    refused = apply(guest, checkout, points=10)
+    assert refused["loyaltyErrors"][0]["code"] == "NOT_ALLOWED"
+    completed = pay_and_complete(guest, checkout, Decimal("525.50"))
+    assert completed["checkoutErrors"] == []
+    assert not LoyaltyAccount.objects.exists()
+    content = guest.execute(ME)
+    assert content["data"]["me"] is None
+
+
+def test_excluded_customer_cannot_spend_or_earn(api, loyalty, shop, customer):
+    give_points(customer, 500)
+    LoyaltyAccount.objects.filter(user=customer).update(excluded=True)
+    client = api(customer)
+    checkout = checkout_with_shipping(client, shop)
+    refused = apply(client, checkout, points=10)
+    assert refused["loyaltyErrors"][0]["code"] == "NOT_ALLOWED"
+    shown = client.data(CHECKOUT_LOYALTY, {"token": checkout["token"]})["checkout"]["loyalty"]
+    assert shown["pointsToEarn"] == 0 and shown["notUsableReason"] == "EXCLUDED"
+    assert pay_and_complete(client, checkout, Decimal("525.50"))["checkoutErrors"] == []
+    assert client.data(ME)["me"]["loyalty"]["balance"] == 500
+
+
+def test_another_customer_cannot_touch_my_checkout(api, loyalty, shop, customer):
+    give_points(customer, 500)
+    checkout = checkout_with_shipping(api(customer), shop)
+    stranger = factories.create_customer()
+    give_points(stranger, 500)
+    other = api(stranger)
+    refused = apply(other, checkout, points=10)
+    assert refused["loyaltyErrors"][0]["code"] == "NOT_FOUND"
+    removed = other.data(REMOVE_POINTS, {"checkoutId": checkout["id"]}
+                         )["checkoutLoyaltyPointsRemove"]
+    assert removed["loyaltyErrors"][0]["code"] == "NOT_FOUND"
+
+
+REMOVE_POINTS = """mutation($checkoutId: ID!) { checkoutLoyaltyPointsRemove(
+    checkoutId: $checkoutId) { loyaltyErrors { code } } }"""
+
+
+# 476.50 - 50.00 (rule) - 41.50 (points) = 385.00 after discounts; before discounts the
+# rule does not count, but the part paid with points never earns: 476.50 - 41.50 = 435.00
+@pytest.mark.parametrize("after_discounts,earned", [(True, 385), (False, 435)])
+def test_earning_before_or_after_discounts_is_a_setting(api, loyalty, shop, customer,
+                                                        after_discounts, earned):
+    from saleor_plugins.discount_rules import rules
+    from saleor_plugins.discount_rules.models import DiscountRule
+
+    configure(earn_after_discounts=after_discounts)
+    DiscountRule.objects.create(name="Minus 50", kind=rules.FIXED, value=Decimal("50"))
+    give_points(customer, 500)
+    client = api(customer)
+    checkout = checkout_with_shipping(client, shop)
+    assert apply(client, checkout, points=415)["loyaltyErrors"] == []
+    shown = client.data(CHECKOUT_LOYALTY, {"token": checkout["token"]})["checkout"]
+    assert amount(shown["totalPrice"]["gross"]["amount"]) == Decimal("434.00")
+    completed = pay_and_complete(client, checkout, Decimal("434.00"))
+    assert completed["checkoutErrors"] == []
+    order = Order.objects.get(token=completed["order"]["token"])
+    from saleor_plugins.loyalty.models import OrderPoints
+
+    assert OrderPoints.objects.get(order=order).points_earned == earned

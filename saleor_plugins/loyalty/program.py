@@ -195,7 +195,7 @@ def lower_line_total(price: TaxedMoney, per_unit_cents: int, quantity: int,
 @dataclass
 class Usable:
     points: int
-    reason: str = ""  # why nothing can be used: guest, excluded, minimum_balance, no_products
+    reason: str = ""  # why none: guest, excluded, no_points, minimum_balance, no_products
 
 
 def usable_points(account, checkout, lines, discounts, config, store) -> Usable:
@@ -204,7 +204,9 @@ def usable_points(account, checkout, lines, discounts, config, store) -> Usable:
         return Usable(0, "guest")
     if account.excluded:
         return Usable(0, "excluded")
-    if account.balance < config.minimum_balance or account.balance <= 0:
+    if account.balance <= 0:
+        return Usable(0, "no_points")
+    if account.balance < config.minimum_balance:
         return Usable(0, "minimum_balance")
     taxes = store.setdefault("include_taxes", include_taxes())
     capacity = eligible_capacity(lines, discounts, taxes, product_exceptions(store))

@@ -99,7 +99,7 @@ def checkout_loyalty(info, checkout, plugin=None) -> CheckoutLoyalty:
     usable = program.usable_points(account, checkout, lines, discounts, config, store) \
         if user else program.Usable(0, "guest")
     if account is None and user is not None:
-        usable = program.Usable(0, "minimum_balance")
+        usable = program.Usable(0, "no_points")
     earned = 0
     if user is not None and not (account and account.excluded):
         base = program.earn_base_for_checkout(lines, discounts, config, store, redemption)

@@ -158,8 +158,8 @@ class CheckoutLoyalty(graphene.ObjectType):
     discount_name = graphene.String(required=True)
     balance = graphene.Int(required=True)
     not_usable_reason = graphene.String(
-        description="Why no points can be used: GUEST, EXCLUDED, MINIMUM_BALANCE, "
-                    "NO_PRODUCTS, INACTIVE.")
+        description="Why no points can be used: GUEST, EXCLUDED, NO_POINTS, "
+                    "MINIMUM_BALANCE, NO_PRODUCTS, INACTIVE.")
 
 
 class OrderLoyalty(graphene.ObjectType):
@@ -181,7 +181,7 @@ class OrderLoyalty(graphene.ObjectType):
         if earn is not None:
             status = earn.status if earn.status in (PENDING, POSTED, VOIDED) else None
         totals = dict(LedgerEntry.objects.filter(
-            order_id=record.order_id, kind__in=[REVERSE_EARN, RETURN_REDEEMED]).values_list(
+            order_id=record.order_id, kind__in=[REVERSE_EARN, RETURN_REDEEMED]).order_by().values_list(
             "kind").annotate(total=Sum("points")))
         return OrderLoyalty(
             points_earned=record.points_earned, earned_status=status,
