@@ -37,7 +37,7 @@ def can_manage(info) -> bool:
 
 
 def permission_denied():
-    from saleor.core.exceptions import PermissionDenied
+    from graphql_jwt.exceptions import PermissionDenied
 
     raise PermissionDenied()
 
