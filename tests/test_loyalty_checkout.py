@@ -208,3 +208,34 @@ def test_earning_before_or_after_discounts_is_a_setting(api, loyalty, shop, cust
     from saleor_plugins.loyalty.models import OrderPoints
 
     assert OrderPoints.objects.get(order=order).points_earned == earned
+
+
+def test_completion_is_refused_before_payment_when_the_held_points_are_gone(
+        api, loyalty, shop, customer):
+    from saleor_plugins.loyalty.models import LedgerEntry
+
+    give_points(customer, 300)
+    client = api(customer)
+    checkout = checkout_with_shipping(client, shop)
+    assert apply(client, checkout, points=300)["loyaltyErrors"] == []
+    account = LoyaltyAccount.objects.get(user=customer)
+    ledger.adjust(account, -200, "Correction", None)  # staff took points meanwhile
+    completed = pay_and_complete(client, checkout, Decimal("495.50"))
+    assert completed["checkoutErrors"] == [{
+        "field": None, "code": "INVALID",
+        "message": "Your points balance has changed. Apply your points again."}]
+    assert not Order.objects.exists()
+    assert not LedgerEntry.objects.filter(kind="redeem").exists()
+    assert ledger.check_account(account)
+
+
+def test_errors_in_the_shoppers_language(loyalty, shop, customer):
+    from .graphql_client import GraphQLClient
+
+    client = GraphQLClient(customer, language="nb")
+    checkout = checkout_with_shipping(client, shop)
+    refused = apply(client, checkout, points=50)
+    assert refused["loyaltyErrors"][0]["message"] == \
+        "Du har ingen poeng å bruke på denne bestillingen."
+    shown = client.data(CHECKOUT_LOYALTY, {"token": checkout["token"]})["checkout"]["loyalty"]
+    assert shown["discountName"] == "Innløste bonuspoeng"

@@ -158,7 +158,7 @@ class CheckoutLoyaltyPointsApply(LoyaltyMutation):
             raise _error("points", _("Points cannot be used on these products."),
                          CODES.NOT_ALLOWED)
         wanted = usable.points if maximum else points
-        if wanted <= 0:
+        if wanted <= 0 or usable.points <= 0:
             raise _error("points", _("You have no points to use on this order."),
                          CODES.INSUFFICIENT_POINTS, available_points=0)
         try:
