@@ -83,7 +83,7 @@ class LoyaltyPlugin(PackagePlugin):
         per_unit = redemption.per_unit.get(checkout_line.pk)
         if not per_unit:
             return previous_value
-        taxes = self._store.setdefault("include_taxes", program.include_taxes())
+        taxes = program.taxes_included(self._store)
         return program.lower_line_total(previous_value, per_unit, checkout_line.quantity, taxes)
 
     def checkout_quantity_changed(self, checkout, previous_value):

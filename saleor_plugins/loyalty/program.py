@@ -6,13 +6,12 @@ one cent left per unit), so Saleor copies the discount into the order's unit pri
 keeps it when it recalculates the order; ``OrderPoints`` names it as its own line.
 """
 import logging
-import math
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from typing import Dict, Optional
 
 from django.db import transaction
-from prices import Money, TaxedMoney
+from prices import TaxedMoney
 
 from ..core import request_cache
 from . import ledger
@@ -50,6 +49,13 @@ def include_taxes() -> bool:
 
     return SiteSettings.objects.values_list(
         "include_taxes_in_prices", flat=True).first() is not False
+
+
+def taxes_included(store: dict) -> bool:
+    """The shop's VAT mode, read once per request."""
+    if "include_taxes" not in store:
+        store["include_taxes"] = include_taxes()
+    return store["include_taxes"]
 
 
 def product_exceptions(store: dict) -> Dict[int, ProductPointsSetting]:
@@ -93,20 +99,20 @@ class Redemption:
     capacity_cents: int = 0  # most the eligible lines can be lowered by
 
 
-def _line_amount(line, discounts, taxes_included) -> Decimal:
+def _line_amount(line, discounts, gross_prices) -> Decimal:
     from saleor.checkout.base_calculations import base_checkout_line_total
 
     total = base_checkout_line_total(line, discounts)
-    return (total.gross if taxes_included else total.net).amount
+    return (total.gross if gross_prices else total.net).amount
 
 
-def eligible_capacity(lines, discounts, taxes_included, exceptions) -> Dict[int, tuple]:
+def eligible_capacity(lines, discounts, gross_prices, exceptions) -> Dict[int, tuple]:
     """line pk -> (quantity, cents each unit may be lowered by) for lines points pay for."""
     capacity = {}
     for line in lines:
         if not redeemable(line.variant.product_id, exceptions):
             continue
-        unit_cents = _cents(_line_amount(line, discounts, taxes_included)) // line.quantity
+        unit_cents = _cents(_line_amount(line, discounts, gross_prices)) // line.quantity
         if unit_cents > 1:
             capacity[line.pk] = (line.quantity, unit_cents - 1)  # a zero line crashes Saleor
     return capacity
@@ -163,7 +169,7 @@ def evaluate(checkout, lines, discounts, config, store: dict) -> Redemption:
     reservation = ledger.active_reservation(checkout.token) if checkout.user_id else None
     if reservation is not None and reservation.account.user_id == checkout.user_id \
             and not reservation.account.excluded:
-        taxes = store.setdefault("include_taxes", include_taxes())
+        taxes = taxes_included(store)
         capacity = eligible_capacity(lines, discounts, taxes, product_exceptions(store))
         points = min(reservation.points, max_points_for_lines(capacity, config))
         if config.max_points_per_order:
@@ -186,10 +192,16 @@ def checkout_lines(checkout):
 
 
 def lower_line_total(price: TaxedMoney, per_unit_cents: int, quantity: int,
-                     taxes_included: bool) -> TaxedMoney:
+                     gross_prices: bool) -> TaxedMoney:
     from ..discount_rules.cart import adjust_line_total
 
-    return adjust_line_total(price, -per_unit_cents, quantity, taxes_included)
+    # another plugin may have lowered the line already: leave a cent per unit (a zero line
+    # crashes Saleor's order creation)
+    amount = price.gross.amount if gross_prices else price.net.amount
+    per_unit_cents = min(per_unit_cents, _cents(amount) // quantity - 1)
+    if per_unit_cents <= 0:
+        return price
+    return adjust_line_total(price, -per_unit_cents, quantity, gross_prices)
 
 
 @dataclass
@@ -208,7 +220,7 @@ def usable_points(account, checkout, lines, discounts, config, store) -> Usable:
         return Usable(0, "no_points")
     if account.balance < config.minimum_balance:
         return Usable(0, "minimum_balance")
-    taxes = store.setdefault("include_taxes", include_taxes())
+    taxes = taxes_included(store)
     capacity = eligible_capacity(lines, discounts, taxes, product_exceptions(store))
     most = min(ledger.available_points(account, checkout.token),
                max_points_for_lines(capacity, config))
@@ -223,7 +235,7 @@ def usable_points(account, checkout, lines, discounts, config, store) -> Usable:
 
 def earn_base_for_checkout(lines, discounts, config, store, redemption: Redemption) -> Decimal:
     """What a checkout's products earn on (net of VAT and shipping, minus the points part)."""
-    taxes = store.setdefault("include_taxes", include_taxes())
+    taxes = taxes_included(store)
     exceptions = product_exceptions(store)
     base = Decimal(0)
     for line in lines:
@@ -237,7 +249,7 @@ def earn_base_for_checkout(lines, discounts, config, store, redemption: Redempti
     return max(base, Decimal(0))
 
 
-def earn_base_for_order(order, config, per_unit: Dict[str, int], taxes_included) -> Decimal:
+def earn_base_for_order(order, config, per_unit: Dict[str, int], gross_prices) -> Decimal:
     """The order's earning base: its earning products' net amount, excluding shipping and
     the part paid with points; before or after discounts as the merchant chose."""
     store = cache()
@@ -252,7 +264,7 @@ def earn_base_for_order(order, config, per_unit: Dict[str, int], taxes_included)
         product_id = line.variant.product_id if line.variant else None
         if product_id is None or not earns(product_id, exceptions):
             continue
-        divisor = (1 + (line.tax_rate or 0)) if taxes_included else Decimal(1)
+        divisor = (1 + (line.tax_rate or 0)) if gross_prices else Decimal(1)
         points_part = Decimal(per_unit.get(str(line.variant_id), 0) * line.quantity) / 100
         if config.earn_after_discounts:
             base += net  # unit prices already carry every line discount and the points
@@ -286,7 +298,7 @@ def record_order(order, checkout, discounts, config) -> Optional[OrderPoints]:
                                             config.point_value, checkout.token)
         else:
             ledger.release(checkout.token)
-        taxes = store.setdefault("include_taxes", include_taxes())
+        taxes = taxes_included(store)
         base = earn_base_for_order(order, config, variant_cents, taxes)
         earned = 0 if account.excluded else points_for(base, config)
         record, _ = OrderPoints.objects.get_or_create(order=order, defaults=dict(
@@ -395,18 +407,9 @@ def notify_earned(entry_id) -> None:
     transaction.on_commit(lambda: send_points_earned_email.delay(entry_id))
 
 
-def product_points(product, config, taxes_included) -> int:
-    """Points the product earns at its price (net of VAT where prices include it)."""
-    price = product.price.amount
-    return points_for(price, config)
-
-
-def money(amount: Decimal, currency: str) -> Money:
-    return Money(amount, currency)
-
-
-def floor_int(value) -> int:
-    return math.floor(value)
+def product_points(product, config) -> int:
+    """Points one unit of the product earns at its catalogue price."""
+    return points_for(product.price.amount, config)
 
 
 def welcome(customer, config) -> None:

@@ -123,8 +123,7 @@ def resolve_product_loyalty_points(root, info):
     store = plugin._store
     if not program.earns(root.pk, program.product_exceptions(store)):
         return 0
-    taxes = store.setdefault("include_taxes", program.include_taxes())
-    return program.product_points(root, plugin.config, taxes)
+    return program.product_points(root, plugin.config)
 
 
 def resolve_product_reviews(root, info):
