@@ -401,10 +401,14 @@ def order_changed(order) -> None:
         ledger.reverse_order(order, fraction)
 
 
+EARNED_EMAIL_DELAY = 120  # seconds: after Saleor's order confirmation, not before
+
+
 def notify_earned(entry_id) -> None:
     from .tasks import send_points_earned_email
 
-    transaction.on_commit(lambda: send_points_earned_email.delay(entry_id))
+    transaction.on_commit(lambda: send_points_earned_email.apply_async(
+        (entry_id,), countdown=EARNED_EMAIL_DELAY))
 
 
 def product_points(product, config) -> int:
