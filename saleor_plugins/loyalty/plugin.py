@@ -1,7 +1,11 @@
+"""Loyalty points as a Saleor plugin: price, order and customer hooks → ``program``."""
 from decimal import Decimal
+
+from django.utils.functional import cached_property
 
 from ..core.config import ConfigField
 from ..core.plugin import PackagePlugin
+from . import program
 
 
 class LoyaltyPlugin(PackagePlugin):
@@ -45,3 +49,91 @@ class LoyaltyPlugin(PackagePlugin):
             "earn_after_discounts", "boolean", True, "Earn on the amount after discounts", ""
         ),
     )
+
+    @classmethod
+    def clean_config(cls, config):
+        from django.core.exceptions import ValidationError
+
+        if config.point_value <= 0 and config.max_points_per_order:
+            raise ValidationError({"point_value": "Give points a value above 0 to let "
+                                                  "customers spend them."})
+
+    @property
+    def _store(self) -> dict:
+        # Saleor builds a manager per price; the request cache lasts the request
+        return program.cache(self._own_cache)
+
+    @cached_property
+    def _own_cache(self) -> dict:
+        return {}
+
+    def redemption(self, checkout, discounts, lines=None):
+        lines = program.checkout_lines(checkout) if lines is None else list(lines)
+        return program.evaluate(checkout, lines, discounts, self.config, self._store)
+
+    def forget(self, checkout):
+        program.forget(self._store, checkout)
+
+    def calculate_checkout_line_total(self, checkout_line, discounts, previous_value):
+        redemption = program.cached_for_line(self._store, checkout_line)
+        if redemption is None:
+            checkout = checkout_line._state.fields_cache.get("checkout") \
+                or checkout_line.checkout
+            redemption = self.redemption(checkout, discounts)
+        per_unit = redemption.per_unit.get(checkout_line.pk)
+        if not per_unit:
+            return previous_value
+        taxes = program.taxes_included(self._store)
+        return program.lower_line_total(previous_value, per_unit, checkout_line.quantity, taxes)
+
+    def checkout_quantity_changed(self, checkout, previous_value):
+        self.forget(checkout)
+        return previous_value
+
+    def preprocess_order_creation(self, checkout, discounts, previous_value):
+        from django.core.exceptions import ValidationError
+        from django.utils.translation import gettext as _
+        from saleor.checkout.error_codes import CheckoutErrorCode
+
+        if program.check_before_payment(checkout, discounts, self.config):
+            raise ValidationError(
+                _("Your points balance has changed. Apply your points again."),
+                code=CheckoutErrorCode.INVALID.value,
+            )
+        return previous_value
+
+    def order_created(self, order, previous_value):
+        from django.utils import timezone
+        from saleor.checkout.models import Checkout
+        from saleor.discount.utils import fetch_discounts
+
+        checkout = Checkout.objects.filter(token=order.checkout_token).first() \
+            if order.checkout_token else None
+        if checkout is None or order.user_id is None:
+            return previous_value
+        program.record_order(order, checkout, fetch_discounts(timezone.now()), self.config)
+        if order.is_fully_paid():
+            program.order_paid(order, self.config)
+        return previous_value
+
+    def order_fully_paid(self, order, previous_value):
+        program.order_paid(order, self.config)
+        return previous_value
+
+    def order_fulfilled(self, order, previous_value):
+        if self.config.earn_when == "fulfilled":
+            program.make_spendable(order, self.config)
+        return previous_value
+
+    def order_cancelled(self, order, previous_value):
+        program.order_changed(order)
+        return previous_value
+
+    def order_updated(self, order, previous_value):
+        # Saleor 2.10.1 has no refund hook: a refund fires order_updated
+        program.order_changed(order)
+        return previous_value
+
+    def customer_created(self, customer, previous_value):
+        program.welcome(customer, self.config)
+        return previous_value
