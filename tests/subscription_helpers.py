@@ -111,3 +111,31 @@ def buy(api, customer, shop, klarna, plan, interval="2w", quantity=2):
 
 def days(n):
     return datetime.timedelta(days=n)
+
+
+def make_subscription(user, variant, anchor, interval="1m", gateway="mirumee.payments.dummy",
+                      **fields):
+    """A subscription as checkoutComplete leaves it, without the checkout (fast)."""
+    from saleor_plugins.subscription import subscriptions
+    from saleor_plugins.subscription.scheduling import DeliveryCalendar
+
+    from . import factories
+
+    values = dict(
+        user=user, variant=variant, product_name=variant.product.name,
+        product_sku=variant.sku, quantity=1, interval=interval, anchor_date=anchor,
+        unit_price=variant.product.price.amount, currency="NOK", shipping_price=Decimal("49"),
+        shipping_address=factories.create_address(), billing_address=factories.create_address(),
+        gateway=gateway, next_delivery_date=anchor, next_order_date=anchor, due_on=anchor)
+    calendar = fields.pop("calendar", None) or DeliveryCalendar()
+    values.update(fields)
+    subscription = Subscription(**values)
+    subscriptions.place_next(subscription, 1, calendar)
+    subscription.save()
+    return subscription
+
+
+def run_renewals(day):
+    from saleor_plugins.subscription.tasks import renew_due_subscriptions
+
+    return renew_due_subscriptions.delay(day.isoformat()).get()

@@ -1,9 +1,36 @@
-"""E-mails to subscribers (reminders and dunning), in the subscriber's language."""
+"""E-mails to subscribers (reminders and dunning), in the subscriber's language.
+
+Inside ``after_success()`` e-mails wait until the block ends without an error (a renewal
+rolled back after a crash tells the customer nothing); outside it they are sent at once.
+"""
+import contextlib
+import contextvars
 import logging
 
-from django.db import transaction
-
 logger = logging.getLogger(__name__)
+
+_pending = contextvars.ContextVar("subscription_pending_mail", default=None)
+
+
+@contextlib.contextmanager
+def after_success():
+    pending = []
+    token = _pending.set(pending)
+    try:
+        yield pending
+    finally:
+        _pending.reset(token)
+    for send in pending:
+        send()
+
+
+def later(send):
+    """Run ``send`` when the surrounding ``after_success`` block succeeds (or now)."""
+    pending = _pending.get()
+    if pending is None:
+        send()
+    else:
+        pending.append(send)
 
 TEMPLATE = "saleor_plugins/subscription/notice"
 
@@ -24,7 +51,7 @@ def _send(subscription, kind, **extra):
         except Exception:  # a mail server problem must not undo a renewal
             logger.exception("Subscription e-mail %s to %s failed", kind, recipient)
 
-    transaction.on_commit(send)
+    later(send)
 
 
 def renewal_reminder(subscription, amount):

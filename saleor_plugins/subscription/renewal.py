@@ -77,6 +77,8 @@ def create_renewal_order(subscription: Subscription, renewal: Renewal):
         shipping_price=TaxedMoney(net=shipping, gross=shipping),
         total=TaxedMoney(net=total, gross=total), currency=currency,
         customer_note=subscription.comment,
+        metadata={"subscription_id": str(subscription.pk),
+                  "subscription_cycle": str(renewal.cycle)},
     )
     variant = subscription.variant
     line = order.lines.create(
@@ -198,7 +200,7 @@ def record_payment(subscription, order, amount: Decimal, klarna_order_id: str,
 def _send_order_confirmation(order):
     from saleor.order.emails import send_order_confirmation
 
-    transaction.on_commit(lambda: send_order_confirmation.delay(order.pk, "", order.user_id))
+    notifications.later(lambda: send_order_confirmation.delay(order.pk, "", order.user_id))
 
 
 def _cancel_order(order):
@@ -214,10 +216,11 @@ def _cancel_order(order):
 def renew(subscription_pk: int, config, today: datetime.date, force=False) -> str:
     """Renew one subscription if it is due (``force``: staff's "renew now")."""
     from saleor.core.exceptions import InsufficientStock
+    from saleor.order import events
     from saleor.order.actions import order_created
 
     calendar = delivery_calendar(config)
-    with transaction.atomic():
+    with notifications.after_success(), transaction.atomic():
         subscription = (Subscription.objects.select_for_update(skip_locked=True, of=("self",))
                         .select_related("user", "variant__product", "shipping_address",
                                         "billing_address")
@@ -247,7 +250,10 @@ def renew(subscription_pk: int, config, today: datetime.date, force=False) -> st
         except InsufficientStock:
             return _failed(subscription, renewal, None, calendar, today, config,
                            ChargeAttempt.DECLINED, "out_of_stock")
-        order_created(order, None)
+        order_created(order, subscription.user)
+        events.order_note_added_event(order=order, user=None, message=(
+            f"Renewal {renewal.cycle} of subscription #{subscription.pk}, "
+            f"delivery {renewal.delivery_date.isoformat()}"))
         if subscription.billing == MONTHLY:
             return _invoice(subscription, renewal, order, calendar, today)
         amount = order.total.gross.amount
@@ -358,7 +364,7 @@ def due_invoice_ids(today: datetime.date):
 def charge_invoice(invoice_pk: int, config, today: datetime.date) -> str:
     from .scheduling import month_start
 
-    with transaction.atomic():
+    with notifications.after_success(), transaction.atomic():
         invoice = (MonthlyInvoice.objects.select_for_update(skip_locked=True)
                    .select_related("subscription__user").filter(pk=invoice_pk).first())
         if invoice is None:
@@ -429,7 +435,7 @@ def send_reminders(config, today: datetime.date) -> int:
     candidates = Subscription.objects.filter(
         status=Subscription.ACTIVE, next_order_date=day).select_related("user", "variant")
     for subscription in candidates:
-        with transaction.atomic():
+        with notifications.after_success(), transaction.atomic():
             updated = Subscription.objects.filter(
                 pk=subscription.pk, reminded_cycle__lt=subscription.next_cycle,
                 status=Subscription.ACTIVE,

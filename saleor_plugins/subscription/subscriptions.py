@@ -8,6 +8,7 @@ from typing import Optional
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import scheduling
 from .models import (
@@ -112,7 +113,10 @@ def advance(subscription: Subscription, calendar, today_: datetime.date):
     if subscription.deliveries_total and subscription.deliveries_made >= \
             subscription.deliveries_total:
         subscription.status = Subscription.COMPLETED
-    place_next(subscription, subscription.next_cycle + 1, calendar, today_)
+    # strictly after today: cycles that fall on the same day (or were missed) are not
+    # delivered twice or charged late
+    place_next(subscription, subscription.next_cycle + 1, calendar,
+               today_ + datetime.timedelta(days=1))
 
 
 def reanchor(subscription: Subscription, delivery: datetime.date, calendar):
@@ -140,20 +144,20 @@ def mark_checkout_line(checkout, line, plan: Optional[SubscriptionPlan],
         CheckoutSubscriptionLine.objects.filter(checkout_line=line).delete()
         return None
     if not checkout.user_id:
-        raise SubscriptionError("Log in or create an account to subscribe.",
+        raise SubscriptionError(_("Log in or create an account to subscribe."),
                                 "subscription_login_required", "checkoutId")
     if not plans_for_variant(line.variant).filter(pk=plan.pk).exists():
-        raise SubscriptionError("This product cannot be bought with this plan.",
+        raise SubscriptionError(_("This product cannot be bought with this plan."),
                                 "subscription_plan_not_offered", "planId")
     try:
         interval_code = scheduling.Interval.parse(interval).code
     except scheduling.ScheduleError:
-        raise SubscriptionError("Choose one of the plan's intervals.",
+        raise SubscriptionError(_("Choose one of the plan's intervals."),
                                 "subscription_interval_not_offered", "interval")
     if interval_code not in plan.intervals:
-        raise SubscriptionError("Choose one of the plan's intervals.",
+        raise SubscriptionError(_("Choose one of the plan's intervals."),
                                 "subscription_interval_not_offered", "interval")
-    marked, _ = CheckoutSubscriptionLine.objects.update_or_create(
+    marked, _created = CheckoutSubscriptionLine.objects.update_or_create(
         checkout_line=line,
         defaults={"checkout_token": checkout.token, "plan": plan, "interval": interval_code})
     return marked
@@ -170,9 +174,8 @@ def check_checkout(checkout):
     marked = marked_lines(checkout.token)
     if not marked:
         return
-    from saleor.checkout.error_codes import CheckoutErrorCode
     from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
+    from saleor.checkout.error_codes import CheckoutErrorCode
 
     if not checkout.user_id:
         raise ValidationError(_("Log in or create an account to subscribe."),
@@ -256,21 +259,21 @@ OPEN_STATUSES = (Subscription.ACTIVE, Subscription.PAUSED, Subscription.PAYMENT_
 
 def _require_open(subscription):
     if subscription.status not in OPEN_STATUSES:
-        raise SubscriptionError("This subscription has ended.", "subscription_ended")
+        raise SubscriptionError(_("This subscription has ended."), "subscription_ended")
 
 
 def _require_no_renewal_in_progress(subscription):
     if Renewal.objects.filter(subscription=subscription, cycle=subscription.next_cycle,
                               status__in=(Renewal.PENDING, Renewal.RETRYING)).exists():
         raise SubscriptionError(
-            "The next delivery is being charged; change it after that.",
+            _("The next delivery is being charged; change it after that."),
             "subscription_renewal_in_progress")
 
 
 def pause(subscription, until: datetime.date, config):
     _require_open(subscription)
     if until <= today(config):
-        raise SubscriptionError("Pause until a date in the future.", "invalid", "until")
+        raise SubscriptionError(_("Pause until a date in the future."), "invalid", "until")
     _require_no_renewal_in_progress(subscription)
     subscription.status = Subscription.PAUSED
     subscription.paused_until = until
@@ -289,13 +292,22 @@ def resume(subscription, config):
         ).exclude(token_id=subscription.klarna_token_id).first()
         if token is None:
             raise SubscriptionError(
-                "Your payment method was declined. Pay an order with Klarna and save the "
-                "payment method to resume.", "subscription_payment_required")
+                _("Your payment method was declined. Pay an order with Klarna and save the "
+                "payment method to resume."), "subscription_payment_required")
         subscription.klarna_token_id = token.token_id
     subscription.status = Subscription.ACTIVE
     subscription.paused_until = None
-    place_next(subscription, subscription.next_cycle, delivery_calendar(config), today(config))
+    place_next(subscription, first_unsettled_cycle(subscription), delivery_calendar(config),
+               today(config))
     subscription.save()
+
+
+def first_unsettled_cycle(subscription) -> int:
+    """The cycle after the last one paid, dropped or skipped (a pause moved past others)."""
+    from django.db.models import Max
+
+    last = Renewal.objects.filter(subscription=subscription).aggregate(Max("cycle"))
+    return (last["cycle__max"] or 0) + 1
 
 
 def skip_next(subscription, config):
@@ -318,12 +330,12 @@ def cancel(subscription):
 
 def extend(subscription, deliveries: int):
     if not subscription.deliveries_total:
-        raise SubscriptionError("This subscription runs until cancelled.",
+        raise SubscriptionError(_("This subscription runs until cancelled."),
                                 "subscription_not_fixed_term", "deliveries")
     if deliveries < 1 or deliveries > 1000:
-        raise SubscriptionError("Extend by 1 to 1000 deliveries.", "invalid", "deliveries")
+        raise SubscriptionError(_("Extend by 1 to 1000 deliveries."), "invalid", "deliveries")
     if subscription.status == Subscription.CANCELLED:
-        raise SubscriptionError("This subscription has ended.", "subscription_ended")
+        raise SubscriptionError(_("This subscription has ended."), "subscription_ended")
     subscription.deliveries_total += deliveries
     if subscription.status == Subscription.COMPLETED:
         subscription.status = Subscription.ACTIVE
@@ -335,7 +347,7 @@ def change(subscription, config, *, plan=None, interval=None, quantity=None,
     """Change what and when; ``None`` leaves a field as it is."""
     if comment is not None:
         if len(comment) > 2000:
-            raise SubscriptionError("A comment has at most 2000 characters.", "invalid",
+            raise SubscriptionError(_("A comment has at most 2000 characters."), "invalid",
                                     "comment")
         subscription.comment = comment.strip()
     schedule_change = any(v is not None for v in (plan, interval, quantity, next_delivery_date,
@@ -346,13 +358,13 @@ def change(subscription, config, *, plan=None, interval=None, quantity=None,
     calendar = delivery_calendar(config)
     if quantity is not None:
         if not 1 <= quantity <= 1000:
-            raise SubscriptionError("Quantity must be between 1 and 1000.", "invalid",
+            raise SubscriptionError(_("Quantity must be between 1 and 1000."), "invalid",
                                     "quantity")
         subscription.quantity = quantity
     if plan is not None:
         if subscription.variant is None or not plans_for_variant(subscription.variant).filter(
                 pk=plan.pk).exists():
-            raise SubscriptionError("This product cannot be bought with this plan.",
+            raise SubscriptionError(_("This product cannot be bought with this plan."),
                                     "subscription_plan_not_offered", "planId")
         subscription.plan = plan
         subscription.later_order_discount = plan.later_order_discount
@@ -364,7 +376,7 @@ def change(subscription, config, *, plan=None, interval=None, quantity=None,
             code = None
         offered = subscription.plan.intervals if subscription.plan else []
         if code not in offered:
-            raise SubscriptionError("Choose one of the plan's intervals.",
+            raise SubscriptionError(_("Choose one of the plan's intervals."),
                                     "subscription_interval_not_offered", "interval")
         if code != subscription.interval:
             subscription.interval = code
@@ -376,10 +388,10 @@ def change(subscription, config, *, plan=None, interval=None, quantity=None,
         earliest = today(config) + datetime.timedelta(days=calendar.lead_time_days + 1)
         if next_delivery_date < earliest:
             raise SubscriptionError(
-                "The next delivery can be %(date)s at the earliest." % {"date": earliest},
+                _("The next delivery can be %(date)s at the earliest.") % {"date": earliest},
                 "subscription_date_too_early", "nextDeliveryDate")
         if not calendar.is_open(next_delivery_date):
-            raise SubscriptionError("The shop does not deliver on that day.",
+            raise SubscriptionError(_("The shop does not deliver on that day."),
                                     "subscription_date_closed", "nextDeliveryDate")
         reanchor(subscription, next_delivery_date, calendar)
     if shipping_address is not None:

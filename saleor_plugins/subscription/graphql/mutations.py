@@ -211,7 +211,7 @@ class SubscriptionHolidayAdd(BaseMutation):
 
     @classmethod
     def perform_mutation(cls, _root, info, date, name=""):
-        holiday, _ = models.Holiday.objects.update_or_create(
+        holiday, _created = models.Holiday.objects.update_or_create(
             date=date, defaults={"name": (name or "").strip()[:120]})
         return cls(holiday=SubscriptionHoliday(date=holiday.date, name=holiday.name))
 
@@ -226,7 +226,7 @@ class SubscriptionHolidayDelete(BaseMutation):
 
     @classmethod
     def perform_mutation(cls, _root, info, date):
-        deleted, _ = models.Holiday.objects.filter(date=date).delete()
+        deleted, _rows = models.Holiday.objects.filter(date=date).delete()
         if not deleted:
             raise _error("date", _("That date is not a holiday."), CODES.NOT_FOUND)
         return cls(ok=True)
