@@ -93,3 +93,40 @@ def add_feature_objects(world: World):
     group.members.add(world.victim)
     world.ids["DiscountRule"] = Node.to_global_id("DiscountRule", rule.pk)
     world.ids["CustomerGroup"] = Node.to_global_id("CustomerGroup", group.pk)
+    add_loyalty_objects(world)
+    add_subscription_objects(world)
+    add_till_objects(world)
+
+
+def add_loyalty_objects(world: World):
+    from saleor_plugins.loyalty.models import ProductReview
+
+    from .loyalty_helpers import give_points
+
+    give_points(world.victim, 500)
+    review = ProductReview.objects.create(
+        product=world.variant.product, user=world.victim, author_name=VICTIM_SECRET, rating=5,
+        text=f"{VICTIM_SECRET} liker teen")
+    world.ids["ProductReview"] = Node.to_global_id("ProductReview", review.pk)
+
+
+def add_subscription_objects(world: World):
+    import datetime
+
+    from .subscription_helpers import create_plan, make_subscription
+
+    plan = create_plan(world.variant)
+    subscription = make_subscription(world.victim, world.variant,
+                                     datetime.date.today() + datetime.timedelta(days=10),
+                                     plan=plan, comment=f"{VICTIM_SECRET} ringer på")
+    world.ids["ProductSubscription"] = Node.to_global_id("ProductSubscription", subscription.pk)
+    world.ids["SubscriptionPlan"] = Node.to_global_id("SubscriptionPlan", plan.pk)
+
+
+def add_till_objects(world: World):
+    from saleor_plugins.klarna_instore import till
+
+    sale = till.create_sale(world.manager, "Disk 1", "nb")
+    till.add_variant(sale.pk, world.variant, 1)
+    world.ids["TillSale"] = Node.to_global_id("TillSale", sale.pk)
+

@@ -32,6 +32,20 @@ NON_STAFF_ACCESS = {
     "checkoutDiscountCodeAdd": "checkout",
     "checkoutDiscountCodeRemove": "checkout",
     "klarnaSessionCreate": "checkout",
+    "checkoutLoyaltyPointsApply": "checkout",
+    "checkoutLoyaltyPointsRemove": "checkout",
+    "loyaltyReferralClaim": "customer",
+    "productReviewCreate": "customer",
+    "checkoutLineSubscriptionSet": "checkout",
+    "subscriptionHolidays": "public",
+    "mySubscriptions": "customer",
+    "productSubscription": "customer",
+    "productSubscriptionCancel": "customer",
+    "productSubscriptionExtend": "customer",
+    "productSubscriptionPause": "customer",
+    "productSubscriptionResume": "customer",
+    "productSubscriptionSkipNext": "customer",
+    "productSubscriptionUpdate": "customer",
 }
 
 OPERATIONS = package_operations()

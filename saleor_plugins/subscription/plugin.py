@@ -1,5 +1,10 @@
+"""Subscriptions as a Saleor plugin: checkout prices and order hooks → ``subscriptions``."""
+from django.utils.functional import cached_property
+
+from ..core import request_cache
 from ..core.config import ConfigField
 from ..core.plugin import PackagePlugin
+from . import checkout_lines, subscriptions
 
 
 class SubscriptionPlugin(PackagePlugin):
@@ -25,6 +30,11 @@ class SubscriptionPlugin(PackagePlugin):
             min_value=0, max_value=60,
         ),
         ConfigField(
+            "renewal_hour", "integer", 6, "Renewal hour",
+            "Local hour from which a day's renewals are made (the beat runs hourly).",
+            min_value=0, max_value=23,
+        ),
+        ConfigField(
             "closing_weekdays", "list", [], "Closing weekdays",
             "Comma-separated: mon, tue, wed, thu, fri, sat, sun.",
             choices=("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
@@ -47,3 +57,28 @@ class SubscriptionPlugin(PackagePlugin):
             raise ValidationError(
                 {"time_zone": "Shop time zone: unknown time zone %r." % config.time_zone}
             )
+
+    @cached_property
+    def _own_cache(self) -> dict:
+        return {}
+
+    def _first_order_discounts(self, checkout_token) -> dict:
+        cache = request_cache.section(checkout_lines.CACHE_SECTION, self._own_cache)
+        if checkout_token not in cache:
+            cache[checkout_token] = checkout_lines.first_order_discounts(checkout_token)
+        return cache[checkout_token]
+
+    def calculate_checkout_line_total(self, checkout_line, discounts, previous_value):
+        percent = self._first_order_discounts(checkout_line.checkout_id).get(checkout_line.pk)
+        if not percent:
+            return previous_value
+        return checkout_lines.discounted_line_total(previous_value, checkout_line.quantity,
+                                                    percent)
+
+    def preprocess_order_creation(self, checkout, discounts, previous_value):
+        subscriptions.check_checkout(checkout)
+        return previous_value
+
+    def order_created(self, order, previous_value):
+        subscriptions.create_from_order(order, self.config)
+        return previous_value
