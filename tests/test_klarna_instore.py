@@ -211,7 +211,7 @@ def test_send_pay_and_finish_makes_a_paid_fulfilled_order_with_receipt(
 
     [receipt] = mail.outbox
     assert receipt.to == ["kari@example.com"]
-    assert str(order.pk) in receipt.subject
+    assert str(order.pk) in receipt.subject and "Kvitteringen din" in receipt.subject
     # Norwegian receipt: decimal commas
     for expected in ("Kaffe Fjell", "Servering", "522,50", "101,30", "95,30", "6,00", "Disk 1"):
         assert expected in receipt.body

@@ -178,7 +178,7 @@
       var label = document.createElement("span");
       label.textContent = fill(T.vatRate, {rate: Number(g.rate).toLocaleString(cfg.language)});
       var value = document.createElement("span");
-      value.className = "vat-group"; value.textContent = fmt(g.vat.amount);
+      value.className = "vat-group val"; value.textContent = fmt(g.vat.amount);
       vat.appendChild(label); vat.appendChild(value);
     });
     if (sale) {
@@ -199,9 +199,9 @@
     var payment = sale ? sale.paymentStatus : "NOT_SENT";
     var box = $("waiting");
     var waiting = status === "WAITING" || status === "PLACING";
-    show(box, waiting || status === "PAID" || status === "CANCELLED");
     box.className = "status" + (status === "PAID" ? " paid" : "") +
       (status === "CANCELLED" || payment === "DECLINED" || payment === "CANCELLED_BY_CUSTOMER" ? " bad" : "");
+    show(box, waiting || status === "PAID" || status === "CANCELLED");
     $("waiting-title").textContent = status === "PAID" ? (sale.finishedAt ?
       fill(T.finished, {number: sale.orderNumber}) : T.paidDone) :
       status === "CANCELLED" ? T.cancelled : T.waiting;
