@@ -95,4 +95,5 @@ T = {
  "Klarna's order did not match the cart and was cancelled.": ("Klarnas ordre stemte ikke med handlekurven og ble kansellert.", "Klarnas order stämde inte med varukorgen och annullerades.", "Klarnas ordre passede ikke til kurven og blev annulleret.", "Klarnas Bestellung passte nicht zum Warenkorb und wurde storniert."),
  "Klarna's order expired before it was taken.": ("Klarnas ordre utløp før den ble belastet.", "Klarnas order gick ut innan den debiterades.", "Klarnas ordre udløb, før den blev trukket.", "Klarnas Bestellung ist abgelaufen, bevor sie belastet wurde."),
  "Klarna has not confirmed the payment yet.": ("Klarna har ikke bekreftet betalingen ennå.", "Klarna har inte bekräftat betalningen än.", "Klarna har ikke bekræftet betalingen endnu.", "Klarna hat die Zahlung noch nicht bestätigt."),
+  "The payment link expired.": ("Betalingslenken er utløpt.", "Betalningslänken har gått ut.", "Betalingslinket er udløbet.", "Der Zahlungslink ist abgelaufen."),
 }

@@ -305,6 +305,21 @@ def test_live_status_follows_the_customer(till, shop, customer, klarna, action, 
         assert len({m["session_id"] for m in klarna.outbox}) == 2
 
 
+def test_a_link_past_its_lifetime_stops_working(till, shop, customer, klarna):
+    from django.utils import timezone
+
+    till.start()
+    till.add(shop.coffee)
+    send_to(till, customer)
+    hpp = klarna.outbox[0]["session_id"]
+    TillPaymentLink.objects.update(expires_at=timezone.now() - timezone.timedelta(seconds=1))
+    sale = till.ok(REFRESH)
+    assert sale["status"] == "OPEN" and sale["note"] == "The payment link expired."
+    assert klarna.state.hpp[hpp]["status"] == "DISABLED"
+    till.ok(SEND)  # a fresh link for the same cart
+    assert len({m["session_id"] for m in klarna.outbox}) == 2
+
+
 def test_cancel_while_waiting_disables_the_link(till, shop, customer, klarna):
     till.start()
     till.add(shop.coffee)

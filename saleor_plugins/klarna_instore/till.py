@@ -581,9 +581,24 @@ def refresh(sale_id: int) -> TillSale:
         link = sale.current_link()
         if link is not None:
             _read_and_apply(link)
+            link.refresh_from_db()
+            if (link.status not in LINK_FINAL and link.expires_at
+                    and timezone.now() > link.expires_at):
+                _expire(sale_id)
     if TillSale.objects.filter(pk=sale_id, status=PLACING).exists():
         write_order(sale_id)
     return TillSale.objects.get(pk=sale_id)
+
+
+def _expire(sale_id: int):
+    """The link outlived the till's link lifetime: it stops working; send a new one."""
+    with transaction.atomic():
+        sale = _locked(sale_id)
+        if sale.status != WAITING:
+            return
+        _release_links(sale, _("The payment link expired."))
+        sale.status = OPEN
+        _touch(sale, "status", "note")
 
 
 def _read_and_apply(link: TillPaymentLink):
