@@ -1,9 +1,20 @@
-from ..core.config import ConfigField
+from decimal import Decimal
+
+from ..core.config import ConfigError, ConfigField
 from ..core.plugin import PackagePlugin
+
+PLUGIN_ID = "saleor_plugins.klarna_instore"
+
+
+def _check_url(value):
+    if value and not value.startswith(("https://", "http://")):
+        raise ConfigError("Enter a URL starting with https://")
 
 
 class KlarnaInstorePlugin(PackagePlugin):
-    PLUGIN_ID = "saleor_plugins.klarna_instore"
+    """The till's licence switch and settings; the till itself lives in ``till``."""
+
+    PLUGIN_ID = PLUGIN_ID
     PLUGIN_NAME = "Klarna in-store till"
     PLUGIN_DESCRIPTION = (
         "A till page for staff: build a cart, send the customer a Klarna payment link by SMS, "
@@ -18,5 +29,14 @@ class KlarnaInstorePlugin(PackagePlugin):
         ConfigField(
             "fulfil_on_payment", "boolean", True, "Mark till orders fulfilled when paid",
             "The customer takes the goods in the shop.",
+        ),
+        ConfigField(
+            "default_vat_rate", "decimal", "25", "VAT rate when no tax plugin gives one (%)",
+            "Used for products and free-text lines while Saleor has no tax rate for them.",
+            min_value=Decimal(0), max_value=Decimal(100),
+        ),
+        ConfigField(
+            "public_url", "string", "", "Public shop URL for Klarna's status callbacks",
+            "Leave empty to use the site domain.", check=_check_url,
         ),
     )

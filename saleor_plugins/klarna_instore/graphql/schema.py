@@ -1,14 +1,126 @@
 """Klarna in-store till: queries, mutations and type extensions served on /graphql/."""
 import graphene
+from django.conf import settings
+from graphql import GraphQLError
+from saleor.graphql.order.types import Order
+from saleor.graphql.utils import get_user_or_app_from_context
+
+from ...core.permissions import TillPermissions
+from .. import till
+from ..models import SALE_STATUSES, TillSale as TillSaleModel
+from .mutations import (
+    TillCustomerSet,
+    TillLineAdd,
+    TillLineRemove,
+    TillLineUpdate,
+    TillPaymentSend,
+    TillSaleCancel,
+    TillSaleCreate,
+    TillSaleFinish,
+    TillSaleRefresh,
+    TillTextLineAdd,
+)
+from .types import TillCustomer, TillOrderInfo, TillProduct, TillSale, TillSaleStatus
+
+
+def _require_till(info):
+    requester = get_user_or_app_from_context(info.context)
+    if not requester or not requester.has_perms([TillPermissions.USE_TILL.value]):
+        from saleor.core.exceptions import PermissionDenied
+
+        raise PermissionDenied()
+    try:
+        return till.till_plugin(info.context.plugins)
+    except till.TillError as error:
+        raise GraphQLError(error.message)
+
+
+def _limit(first):
+    return max(1, min(first or 20, 50))
 
 
 class KlarnaInstoreQueries(graphene.ObjectType):
-    pass
+    till_products = graphene.List(
+        graphene.NonNull(TillProduct), required=True,
+        search=graphene.String(required=True, description="Name, part of a name or SKU."),
+        first=graphene.Int(description="At most 50; default 20."),
+        description="Products for the till: an exact SKU first, then name matches (USE_TILL).",
+    )
+    till_customers = graphene.List(
+        graphene.NonNull(TillCustomer), required=True,
+        search=graphene.String(required=True,
+                               description="Name, e-mail, phone or customer number."),
+        first=graphene.Int(),
+        description="Customers for the till (USE_TILL).",
+    )
+    till_sale = graphene.Field(TillSale, id=graphene.ID(required=True),
+                               description="One till sale (USE_TILL).")
+    till_sales = graphene.List(
+        graphene.NonNull(TillSale), required=True, status=TillSaleStatus(),
+        first=graphene.Int(), description="Latest till sales, newest first (USE_TILL).",
+    )
+
+    def resolve_till_products(self, info, search, first=None):
+        plugin = _require_till(info)
+        pricer = till.Pricer(plugin.config.default_vat_rate, settings.DEFAULT_COUNTRY,
+                             info.context.plugins)
+        found = till.product_search(search, _limit(first), pricer)
+        from django.db.models import prefetch_related_objects
+
+        prefetch_related_objects([f.variant for f in found], "stocks")
+        return [TillProduct.from_priced(f, settings.DEFAULT_CURRENCY) for f in found]
+
+    def resolve_till_customers(self, info, search, first=None):
+        _require_till(info)
+        return [TillCustomer.from_user(u) for u in till.customer_search(search, _limit(first))]
+
+    def resolve_till_sale(self, info, id):
+        _require_till(info)
+        try:
+            type_name, pk = graphene.Node.from_global_id(id)
+            pk = int(pk)
+        except Exception:
+            return None
+        if type_name != "TillSale":
+            return None
+        sale = TillSaleModel.objects.filter(pk=pk).first()
+        return TillSale.from_model(sale) if sale else None
+
+    def resolve_till_sales(self, info, status=None, first=None):
+        _require_till(info)
+        sales = TillSaleModel.objects.all()
+        if status in SALE_STATUSES:
+            sales = sales.filter(status=status)
+        return [TillSale.from_model(s) for s in sales[: _limit(first)]]
 
 
 class KlarnaInstoreMutations(graphene.ObjectType):
-    pass
+    till_sale_create = TillSaleCreate.Field()
+    till_line_add = TillLineAdd.Field()
+    till_text_line_add = TillTextLineAdd.Field()
+    till_line_update = TillLineUpdate.Field()
+    till_line_remove = TillLineRemove.Field()
+    till_customer_set = TillCustomerSet.Field()
+    till_payment_send = TillPaymentSend.Field()
+    till_sale_refresh = TillSaleRefresh.Field()
+    till_sale_finish = TillSaleFinish.Field()
+    till_sale_cancel = TillSaleCancel.Field()
+
+
+def resolve_order_till_sale(root, info):
+    sale = TillSaleModel.objects.filter(order_id=root.pk).select_related("staff").first()
+    if sale is None:
+        return None
+    staff = sale.staff
+    name = f"{staff.first_name} {staff.last_name}".strip() or staff.email if staff else ""
+    return TillOrderInfo(sale_id=graphene.Node.to_global_id("TillSale", sale.pk),
+                         till_name=sale.till_name, staff_name=name,
+                         staff_email=staff.email if staff else "")
 
 
 # (Saleor type, field name, graphene field, resolver) added to Saleor's types.
-TYPE_EXTENSIONS = []
+TYPE_EXTENSIONS = [
+    (Order, "till_sale",
+     graphene.Field(TillOrderInfo, description="The till and staff member that sold it."),
+     resolve_order_till_sale),
+]
