@@ -108,6 +108,7 @@ def add_loyalty_objects(world: World):
         product=world.variant.product, user=world.victim, author_name=VICTIM_SECRET, rating=5,
         text=f"{VICTIM_SECRET} liker teen")
     world.ids["ProductReview"] = Node.to_global_id("ProductReview", review.pk)
+    world.owned_types.append("ProductReview")
 
 
 def add_subscription_objects(world: World):
@@ -121,6 +122,7 @@ def add_subscription_objects(world: World):
                                      plan=plan, comment=f"{VICTIM_SECRET} ringer på")
     world.ids["ProductSubscription"] = Node.to_global_id("ProductSubscription", subscription.pk)
     world.ids["SubscriptionPlan"] = Node.to_global_id("SubscriptionPlan", plan.pk)
+    world.owned_types.append("ProductSubscription")
 
 
 def add_till_objects(world: World):

@@ -5,6 +5,7 @@ from graphql import GraphQLError
 from saleor.graphql.order.types import Order
 from saleor.graphql.utils import get_user_or_app_from_context
 
+from ...core.errors import permission_denied
 from ...core.permissions import TillPermissions
 from .. import till
 from ..models import SALE_STATUSES, TillSale as TillSaleModel
@@ -26,9 +27,7 @@ from .types import TillCustomer, TillOrderInfo, TillProduct, TillSale, TillSaleS
 def _require_till(info):
     requester = get_user_or_app_from_context(info.context)
     if not requester or not requester.has_perms([TillPermissions.USE_TILL.value]):
-        from saleor.core.exceptions import PermissionDenied
-
-        raise PermissionDenied()
+        raise permission_denied()
     try:
         return till.till_plugin(info.context.plugins)
     except till.TillError as error:
