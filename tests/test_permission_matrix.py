@@ -38,6 +38,7 @@ NON_STAFF_ACCESS = {
     "productReviewCreate": "customer",
     "checkoutLineSubscriptionSet": "checkout",
     "subscriptionHolidays": "public",
+    "subscriptionPlans": "public",
     "mySubscriptions": "customer",
     "productSubscription": "customer",
     "productSubscriptionCancel": "customer",

@@ -4,7 +4,9 @@ import datetime
 from decimal import Decimal
 
 import graphene
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from graphql import GraphQLError
 from graphql_jwt.exceptions import PermissionDenied
 from saleor.graphql.checkout.types import Checkout
 
@@ -80,6 +82,14 @@ def _with_related(queryset):
         "renewals")
 
 
+def query_pk(global_id, type_name, field):
+    """``pk_from_id`` for queries: a malformed ID is a GraphQL error, not an unhandled one."""
+    try:
+        return pk_from_id(global_id, type_name, field)
+    except ValidationError as error:
+        raise GraphQLError(f"{field}: {error.messages[0]}")
+
+
 class SubscriptionQueries(graphene.ObjectType):
     subscription_plans = graphene.List(
         graphene.NonNull(SubscriptionPlan), required=True,
@@ -120,13 +130,13 @@ class SubscriptionQueries(graphene.ObjectType):
             from saleor.product.models import ProductVariant
 
             variant = ProductVariant.objects.filter(
-                pk=pk_from_id(variant_id, "ProductVariant", "variantId")).first()
+                pk=query_pk(variant_id, "ProductVariant", "variantId")).first()
             if variant is None:
                 return []
             plans = plans.filter(Q(variant=variant) | Q(
                 product_id=variant.product_id, variant__isnull=True))
         elif product_id:
-            plans = plans.filter(product_id=pk_from_id(product_id, "Product", "productId"))
+            plans = plans.filter(product_id=query_pk(product_id, "Product", "productId"))
         elif not staff:
             return []
         return [SubscriptionPlan.from_model(p) for p in plans]
@@ -165,7 +175,7 @@ class SubscriptionQueries(graphene.ObjectType):
             queryset = queryset.filter(next_delivery_date__lte=filter["next_delivery_to"])
         if filter.get("plan_id"):
             queryset = queryset.filter(
-                plan_id=pk_from_id(filter["plan_id"], "SubscriptionPlan", "planId"))
+                plan_id=query_pk(filter["plan_id"], "SubscriptionPlan", "planId"))
         limit = min(first or MAX_LIST, MAX_LIST)
         return [ProductSubscription.from_model(s) for s in _with_related(queryset)[:limit]]
 
