@@ -422,8 +422,10 @@ class LoyaltyReferralClaim(CustomerLoyaltyMutation):
 
         plugin = plugin_or_error(info)
         user = info.context.user
-        referrer = LoyaltyAccount.objects.filter(
-            referral_code="".join((code or "").split()).upper()).first()
+        code = "".join((code or "").split()).upper()
+        # only codes we could have issued reach the database (no NUL bytes, no huge strings)
+        valid = 0 < len(code) <= 32 and all(c in ledger.REFERRAL_ALPHABET for c in code)
+        referrer = LoyaltyAccount.objects.filter(referral_code=code).first() if valid else None
         if referrer is None:
             raise _error("code", _("This referral code is not valid."), CODES.NOT_FOUND)
         account = ledger.account_for(user)
