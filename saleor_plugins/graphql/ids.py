@@ -6,6 +6,22 @@ from typing import Optional
 import graphene
 
 
+def pk_from_global_id(global_id, type_name: str) -> Optional[int]:
+    """The primary key a global ID of ``type_name`` names, or None for anything else.
+
+    Malformed base64, another type, a non-number or a key outside PostgreSQL's integer range
+    all give None, so callers answer with their own typed error and never reach the database.
+    """
+    try:
+        found_type, pk = graphene.Node.from_global_id(global_id or "")
+        pk = int(pk)
+    except Exception:  # graphene raises several kinds for malformed input
+        return None
+    if found_type != type_name or not 0 < pk < 2 ** 31:
+        return None
+    return pk
+
+
 def checkout_by_global_id(global_id: str):
     """The checkout a global ID names, or None for anything malformed or unknown."""
     from saleor.checkout.models import Checkout

@@ -11,7 +11,7 @@ from saleor.graphql.checkout.types import Checkout as CheckoutType
 from saleor.graphql.core.mutations import BaseMutation
 
 from ...core.permissions import DiscountRulePermissions
-from ...graphql.ids import visible_checkout
+from ...graphql.ids import pk_from_global_id, visible_checkout
 from .. import rules
 from ..models import (
     MAX_RULES,
@@ -41,12 +41,8 @@ def _error(field, message, code=CODES.INVALID):
 
 def pk_from_id(global_id, type_name, field):
     """Primary key of a global ID of ``type_name``; a typed error for anything else."""
-    try:
-        found_type, pk = graphene.Node.from_global_id(global_id)
-        pk = int(pk)
-    except (ValueError, TypeError, UnicodeDecodeError, Exception):
-        raise _error(field, _("Not a valid ID."), CODES.GRAPHQL_ERROR)
-    if found_type != type_name or pk <= 0 or pk > 2 ** 31:
+    pk = pk_from_global_id(global_id, type_name)
+    if pk is None:
         raise _error(field, _("Not a valid ID."), CODES.GRAPHQL_ERROR)
     return pk
 

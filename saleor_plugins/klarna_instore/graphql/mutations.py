@@ -5,6 +5,7 @@ from saleor.graphql.core.mutations import BaseMutation
 from saleor.graphql.core.scalars import Decimal
 
 from ...core.permissions import TillPermissions
+from ...graphql.ids import pk_from_global_id
 from .. import till
 from ..models import TillSale as TillSaleModel
 from ..till import ErrorCode, TillError as TillRefusal
@@ -12,12 +13,8 @@ from .types import TillError, TillSale
 
 
 def _pk(global_id, type_name, field):
-    try:
-        found_type, pk = graphene.Node.from_global_id(global_id or "")
-        pk = int(pk)
-    except Exception:  # malformed base64, not "Type:pk", not a number
-        raise TillRefusal(_("Not a valid ID."), "graphql_error", field)
-    if found_type != type_name or not 0 < pk < 2 ** 31:
+    pk = pk_from_global_id(global_id, type_name)
+    if pk is None:
         raise TillRefusal(_("Not a valid ID."), "graphql_error", field)
     return pk
 

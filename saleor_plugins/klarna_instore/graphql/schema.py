@@ -7,6 +7,7 @@ from saleor.graphql.utils import get_user_or_app_from_context
 
 from ...core.errors import permission_denied
 from ...core.permissions import TillPermissions
+from ...graphql.ids import pk_from_global_id
 from .. import till
 from ..models import SALE_STATUSES, TillSale as TillSaleModel
 from .mutations import (
@@ -75,12 +76,8 @@ class KlarnaInstoreQueries(graphene.ObjectType):
 
     def resolve_till_sale(self, info, id):
         _require_till(info)
-        try:
-            type_name, pk = graphene.Node.from_global_id(id)
-            pk = int(pk)
-        except Exception:
-            return None
-        if type_name != "TillSale":
+        pk = pk_from_global_id(id, "TillSale")
+        if pk is None:
             return None
         sale = TillSaleModel.objects.filter(pk=pk).first()
         return TillSale.from_model(sale) if sale else None

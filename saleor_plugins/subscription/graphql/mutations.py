@@ -12,7 +12,7 @@ from saleor.graphql.utils import get_user_or_app_from_context
 
 from ...core import request_cache
 from ...core.permissions import SubscriptionPermissions
-from ...graphql.ids import visible_checkout
+from ...graphql.ids import pk_from_global_id, visible_checkout
 from .. import models, scheduling, subscriptions
 from ..checkout_lines import CACHE_SECTION
 from ..subscriptions import SubscriptionError as DomainError
@@ -36,12 +36,8 @@ def _error(field, message, code=CODES.INVALID):
 
 def pk_from_id(global_id, type_name, field):
     """Primary key of a global ID of ``type_name``; a typed error for anything else."""
-    try:
-        found_type, pk = graphene.Node.from_global_id(global_id)
-        pk = int(pk)
-    except Exception:
-        raise _error(field, _("Not a valid ID."), CODES.GRAPHQL_ERROR)
-    if found_type != type_name or pk <= 0 or pk > 2 ** 31:
+    pk = pk_from_global_id(global_id, type_name)
+    if pk is None:
         raise _error(field, _("Not a valid ID."), CODES.GRAPHQL_ERROR)
     return pk
 
