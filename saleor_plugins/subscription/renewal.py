@@ -25,7 +25,7 @@ from .subscriptions import (
     advance,
     delivery_calendar,
     place_next,
-    renewal_unit_price,
+    renewal_prices,
 )
 
 logger = logging.getLogger(__name__)
@@ -58,15 +58,12 @@ def due_subscription_ids(today: datetime.date, limit: Optional[int] = None):
 
 
 def create_renewal_order(subscription: Subscription, renewal: Renewal):
-    """An unpaid order for the cycle: the plan's price rule, the first order's shipping."""
-    from prices import Money, TaxedMoney
+    """An unpaid order for the cycle: the plan's price rule, the first order's shipping,
+    taxed by Saleor's tax plugins the way a checkout-created order is."""
     from saleor.order.models import Order
     from saleor.warehouse.management import allocate_stock
 
-    currency = subscription.currency
-    unit = Money(renewal_unit_price(subscription), currency)
-    shipping = Money(subscription.shipping_price, currency)
-    total = unit * subscription.quantity + shipping
+    prices = renewal_prices(subscription)
     user = subscription.user
     order = Order.objects.create(
         user=user, user_email=user.email, language_code=subscription.language_code,
@@ -74,8 +71,7 @@ def create_renewal_order(subscription: Subscription, renewal: Renewal):
         shipping_address=_copy(subscription.shipping_address),
         shipping_method=subscription.shipping_method,
         shipping_method_name=subscription.shipping_method_name,
-        shipping_price=TaxedMoney(net=shipping, gross=shipping),
-        total=TaxedMoney(net=total, gross=total), currency=currency,
+        shipping_price=prices.shipping, total=prices.total, currency=subscription.currency,
         customer_note=subscription.comment,
         metadata={"subscription_id": str(subscription.pk),
                   "subscription_cycle": str(renewal.cycle)},
@@ -86,7 +82,7 @@ def create_renewal_order(subscription: Subscription, renewal: Renewal):
         product_sku=subscription.product_sku,
         is_shipping_required=variant.is_shipping_required() if variant else True,
         quantity=subscription.quantity, variant=variant,
-        unit_price=TaxedMoney(net=unit, gross=unit), tax_rate=Decimal(0),
+        unit_price=prices.unit, tax_rate=prices.unit_tax_rate,
     )
     if variant is not None and variant.track_inventory:
         country = order.shipping_address.country.code if order.shipping_address else None
@@ -426,14 +422,18 @@ def charge_invoice(invoice_pk: int, config, today: datetime.date) -> str:
 def send_reminders(config, today: datetime.date) -> int:
     """E-mail every active subscription whose order is ``reminder_days`` away (once per
     cycle; paused subscriptions are not active, skipped cycles are no longer next)."""
+    from saleor.plugins.manager import get_plugins_manager
+
     from .subscriptions import renewal_amount
 
     if not config.reminder_days:
         return 0
     day = today + datetime.timedelta(days=config.reminder_days)
     sent = 0
+    manager = get_plugins_manager()
     candidates = Subscription.objects.filter(
-        status=Subscription.ACTIVE, next_order_date=day).select_related("user", "variant")
+        status=Subscription.ACTIVE, next_order_date=day).select_related(
+            "user", "variant__product", "shipping_address", "billing_address")
     for subscription in candidates:
         with notifications.after_success(), transaction.atomic():
             updated = Subscription.objects.filter(
@@ -442,7 +442,7 @@ def send_reminders(config, today: datetime.date) -> int:
             ).update(reminded_cycle=subscription.next_cycle)
             if not updated:
                 continue
-            amount = renewal_amount(subscription)
+            amount = renewal_amount(subscription, manager)
             if amount <= 0:
                 continue
             notifications.renewal_reminder(subscription, amount)

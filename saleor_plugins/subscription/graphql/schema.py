@@ -78,7 +78,8 @@ def _range(start, end):
 
 
 def _with_related(queryset):
-    return queryset.select_related("user", "plan", "shipping_address").prefetch_related(
+    return queryset.select_related("user", "plan", "shipping_address", "billing_address",
+                                   "variant__product").prefetch_related(
         "renewals")
 
 
@@ -146,7 +147,7 @@ class SubscriptionQueries(graphene.ObjectType):
         if not user or not user.is_authenticated:
             raise PermissionDenied()
         queryset = _with_related(models.Subscription.objects.filter(user=user))
-        return [ProductSubscription.from_model(s) for s in queryset]
+        return [ProductSubscription.from_model(s, info.context.plugins) for s in queryset]
 
     def resolve_product_subscription(self, info, id):
         try:
@@ -154,7 +155,7 @@ class SubscriptionQueries(graphene.ObjectType):
         except Exception:
             return None
         found = _with_related(visible_subscriptions(info)).filter(pk=pk).first()
-        return ProductSubscription.from_model(found) if found else None
+        return ProductSubscription.from_model(found, info.context.plugins) if found else None
 
     def resolve_product_subscriptions(self, info, filter=None, first=None):
         _require_staff(info)
@@ -177,7 +178,8 @@ class SubscriptionQueries(graphene.ObjectType):
             queryset = queryset.filter(
                 plan_id=query_pk(filter["plan_id"], "SubscriptionPlan", "planId"))
         limit = min(first or MAX_LIST, MAX_LIST)
-        return [ProductSubscription.from_model(s) for s in _with_related(queryset)[:limit]]
+        return [ProductSubscription.from_model(s, info.context.plugins)
+                for s in _with_related(queryset)[:limit]]
 
     def resolve_subscription_forecast(self, info, start, end):
         _require_staff(info)
@@ -185,7 +187,7 @@ class SubscriptionQueries(graphene.ObjectType):
         return [
             SubscriptionForecastEntry(
                 order_date=e.order_date, delivery_date=e.delivery_date, cycle=e.cycle,
-                subscription=ProductSubscription.from_model(e.subscription),
+                subscription=ProductSubscription.from_model(e.subscription, info.context.plugins),
                 amount=money(e.amount, e.subscription.currency))
             for e in reports.forecast(start, end, _config(info))
         ]
