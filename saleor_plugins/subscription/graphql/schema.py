@@ -17,6 +17,8 @@ from .mutations import (
     ProductSubscriptionCancel,
     ProductSubscriptionExtend,
     ProductSubscriptionPause,
+    ProductSubscriptionPaymentMethodUpdate,
+    ProductSubscriptionPaymentSessionCreate,
     ProductSubscriptionRenewNow,
     ProductSubscriptionResume,
     ProductSubscriptionSkipNext,
@@ -231,6 +233,8 @@ class SubscriptionMutations(graphene.ObjectType):
     product_subscription_extend = ProductSubscriptionExtend.Field()
     product_subscription_update = ProductSubscriptionUpdate.Field()
     product_subscription_renew_now = ProductSubscriptionRenewNow.Field()
+    product_subscription_payment_session_create = ProductSubscriptionPaymentSessionCreate.Field()
+    product_subscription_payment_method_update = ProductSubscriptionPaymentMethodUpdate.Field()
 
 
 def resolve_checkout_subscription_lines(root, info):

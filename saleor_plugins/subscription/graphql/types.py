@@ -24,6 +24,9 @@ class SubscriptionErrorCode(graphene.Enum):
     SUBSCRIPTION_DATE_CLOSED = "subscription_date_closed"
     SUBSCRIPTION_RENEWAL_IN_PROGRESS = "subscription_renewal_in_progress"
     SUBSCRIPTION_PAYMENT_REQUIRED = "subscription_payment_required"
+    SUBSCRIPTION_KLARNA_UNAVAILABLE = "subscription_klarna_unavailable"
+    SUBSCRIPTION_AUTHORIZATION_INVALID = "subscription_authorization_invalid"
+    SUBSCRIPTION_AUTHORIZATION_USED = "subscription_authorization_used"
 
 
 class SubscriptionError(Error):
@@ -202,3 +205,14 @@ class CheckoutSubscriptionLine(graphene.ObjectType):
     interval = graphene.String(required=True)
     first_order_discount = graphene.Field(
         Money, required=True, description="What the first-order discount takes off this line.")
+
+
+class SubscriptionPaymentSession(graphene.ObjectType):
+    """A Klarna Payments session (intent ``TOKENIZE``): load the Klarna widget with
+    ``clientToken``, call ``Klarna.Payments.authorize`` and pass the authorization token
+    to ``productSubscriptionPaymentMethodUpdate``."""
+
+    session_id = graphene.String(required=True)
+    client_token = graphene.String(required=True)
+    intent = graphene.String(required=True)
+    expires_at = graphene.DateTime(required=True)
