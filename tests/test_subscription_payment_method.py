@@ -20,6 +20,7 @@ from .subscription_helpers import (  # noqa: F401 (fixture)
     create_plan,
     days,
     gid,
+    invoice_a_month,
     run_renewals,
     subscriptions_on,
 )
@@ -132,14 +133,8 @@ def test_a_token_still_used_by_another_subscription_is_not_cancelled(
 
 def test_monthly_invoice_declined_is_charged_again_on_the_new_token(
         bought, api, customer, klarna):
-    bought.billing = "monthly"
-    bought.save()
-    month = bought.next_order_date.replace(day=1)
-    while bought.next_order_date.replace(day=1) == month:
-        run_renewals(bought.next_order_date)
-        bought.refresh_from_db()
+    month, month_end = invoice_a_month(bought)
     klarna.set_token_status(bought.klarna_token_id, "CANCELLED")
-    month_end = (month + days(32)).replace(day=1)
     run_renewals(month_end)
     invoice = MonthlyInvoice.objects.get(subscription=bought, month=month)
     assert invoice.status == MonthlyInvoice.FAILED
@@ -222,3 +217,20 @@ def test_errors_are_in_the_customers_language(bought, api, customer):
     refused = update(client, bought, "not-a-klarna-authorization")
     assert refused["subscriptionErrors"][0]["message"] == (
         "Godkjenningen fra Klarna er utløpt eller ikke gyldig. Godkjenn på nytt.")
+
+
+def test_klarna_down_or_switched_off_is_a_typed_error_and_changes_nothing(
+        bought, api, customer, klarna):
+    from saleor.plugins.models import PluginConfiguration
+
+    client = api(customer)
+    token = klarna.authorize(open_session(client, bought)["sessionId"])
+    klarna.inject(method="POST", path="/payments/v1/authorizations/.*/customer-token",
+                  status=503, times=10)
+    down = update(client, bought, token)
+    assert down["subscriptionErrors"][0]["code"] == "SUBSCRIPTION_KLARNA_UNAVAILABLE"
+    assert Subscription.objects.get(pk=bought.pk).klarna_token_id == bought.klarna_token_id
+    assert not PaymentMethodChange.objects.filter(authorization_token=token).exists()
+    PluginConfiguration.objects.filter(identifier="saleor_plugins.klarna").update(active=False)
+    off = client.data(SESSION, {"id": sid(bought)})["productSubscriptionPaymentSessionCreate"]
+    assert off["subscriptionErrors"][0]["code"] == "SUBSCRIPTION_KLARNA_UNAVAILABLE"

@@ -12,6 +12,7 @@ from .subscription_helpers import (  # noqa: F401 (fixture)
     buy,
     create_plan,
     days,
+    invoice_a_month,
     run_renewals,
     subscriptions_on,
 )
@@ -108,16 +109,11 @@ def test_monthly_invoice_charges_the_taxed_orders(
     with_vat(included)
     expected = EXPECTED[included]
     subscription = buy(api, customer, shop, klarna, create_plan(shop.coffee), "2w", quantity=2)
-    subscription.billing = "monthly"
-    subscription.save()
-    month = subscription.next_order_date.replace(day=1)
-    while subscription.next_order_date.replace(day=1) == month:
-        run_renewals(subscription.next_order_date)
-        subscription.refresh_from_db()
+    month, next_month = invoice_a_month(subscription)
     orders = list(renewal_orders(subscription))
     assert orders and all(_pair(o.total) == _decimals(expected["total"]) for o in orders)
     charges = klarna.state.charge_count
-    run_renewals((month + days(32)).replace(day=1))
+    run_renewals(next_month)
     invoice = MonthlyInvoice.objects.get(subscription=subscription, month=month)
     assert invoice.status == MonthlyInvoice.PAID
     assert invoice.amount == Decimal(expected["total"][1]) * len(orders)

@@ -354,7 +354,8 @@ def resume(subscription, config):
         ).exclude(token_id=subscription.klarna_token_id).first()
         if token is None:
             raise SubscriptionError(
-                _("Your payment method was declined. Update the payment method to resume."), "subscription_payment_required")
+                _("Your payment method was declined. Update the payment method to resume."),
+                "subscription_payment_required")
         subscription.klarna_token_id = token.token_id
     subscription.status = Subscription.ACTIVE
     subscription.paused_until = None
