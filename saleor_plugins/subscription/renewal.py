@@ -57,13 +57,13 @@ def due_subscription_ids(today: datetime.date, limit: Optional[int] = None):
 # -- the Saleor order --------------------------------------------------------------------
 
 
-def create_renewal_order(subscription: Subscription, renewal: Renewal):
+def create_renewal_order(subscription: Subscription, renewal: Renewal, manager=None):
     """An unpaid order for the cycle: the plan's price rule, the first order's shipping,
     taxed by Saleor's tax plugins the way a checkout-created order is."""
     from saleor.order.models import Order
     from saleor.warehouse.management import allocate_stock
 
-    prices = renewal_prices(subscription)
+    prices = renewal_prices(subscription, manager)
     user = subscription.user
     order = Order.objects.create(
         user=user, user_email=user.email, language_code=subscription.language_code,
@@ -117,14 +117,15 @@ def next_attempt(*, renewal=None, invoice=None, amount, currency, key_parts) -> 
     )
 
 
-def klarna_config():
+def klarna_config(manager=None):
     from saleor.plugins.manager import get_plugins_manager
 
-    gateway = get_plugins_manager().get_plugin(KLARNA_GATEWAY)
+    gateway = (manager or get_plugins_manager()).get_plugin(KLARNA_GATEWAY)
     return gateway.config if gateway is not None and gateway.active else None
 
 
-def charge(subscription: Subscription, attempt: ChargeAttempt, orders) -> ChargeResult:
+def charge(subscription: Subscription, attempt: ChargeAttempt, orders,
+           manager=None) -> ChargeResult:
     """Charge the subscription's stored payment method for ``orders``."""
     if subscription.gateway == DUMMY_GATEWAY:
         return ChargeResult(ChargeAttempt.CHARGED, "dummy-" + attempt.idempotency_key)
@@ -133,7 +134,7 @@ def charge(subscription: Subscription, attempt: ChargeAttempt, orders) -> Charge
     from saleor_plugins.klarna.payments import client_for
     from saleor_plugins.klarna.saleor_data import order_order_data
 
-    config = klarna_config()
+    config = klarna_config(manager)
     if config is None or not subscription.klarna_token_id:
         return ChargeResult(ChargeAttempt.DECLINED, error="Klarna is not available.")
     data = None
@@ -214,6 +215,7 @@ def renew(subscription_pk: int, config, today: datetime.date, force=False) -> st
     from saleor.core.exceptions import InsufficientStock
     from saleor.order import events
     from saleor.order.actions import order_created
+    from saleor.plugins.manager import get_plugins_manager
 
     calendar = delivery_calendar(config)
     with notifications.after_success(), transaction.atomic():
@@ -240,9 +242,10 @@ def renew(subscription_pk: int, config, today: datetime.date, force=False) -> st
             advance(subscription, calendar, today)  # settled earlier (e.g. skipped)
             subscription.save()
             return NOT_DUE
+        manager = get_plugins_manager()  # one per renewal: prices and the Klarna config
         try:
             with transaction.atomic():
-                order = create_renewal_order(subscription, renewal)
+                order = create_renewal_order(subscription, renewal, manager)
         except InsufficientStock:
             return _failed(subscription, renewal, None, calendar, today, config,
                            ChargeAttempt.DECLINED, "out_of_stock")
@@ -256,7 +259,7 @@ def renew(subscription_pk: int, config, today: datetime.date, force=False) -> st
         attempt = next_attempt(
             renewal=renewal, amount=amount, currency=order.currency,
             key_parts=("renewal", subscription.pk, renewal.cycle))
-        result = charge(subscription, attempt, [order])
+        result = charge(subscription, attempt, [order], manager)
         attempt.status, attempt.klarna_order_id = result.status, result.klarna_order_id
         attempt.error = result.error
         attempt.save()
