@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
+from ..core.taxes import include_taxes_in_prices
 from ..klarna import errors as klarna_errors
 from ..klarna.client import stable_idempotency_key
 from . import cart
@@ -112,10 +113,7 @@ def _klarna_failure(error: klarna_errors.KlarnaError) -> TillError:
 # -- search --------------------------------------------------------------------------------
 
 def _include_taxes() -> bool:
-    from saleor.site.models import SiteSettings
-
-    value = SiteSettings.objects.values_list("include_taxes_in_prices", flat=True).first()
-    return value is not False
+    return include_taxes_in_prices()
 
 
 class PricedVariant:

@@ -14,6 +14,7 @@ from django.db import transaction
 from prices import TaxedMoney
 
 from ..core import request_cache
+from ..core.taxes import include_taxes_in_prices
 from . import ledger
 from .models import (
     EARN_PURCHASE,
@@ -45,10 +46,7 @@ def cache(fallback=None) -> dict:
 
 
 def include_taxes() -> bool:
-    from saleor.site.models import SiteSettings
-
-    return SiteSettings.objects.values_list(
-        "include_taxes_in_prices", flat=True).first() is not False
+    return include_taxes_in_prices()
 
 
 def taxes_included(store: dict) -> bool:

@@ -224,3 +224,23 @@ class MonthlyInvoice(models.Model):
             models.UniqueConstraint(fields=["subscription", "month"],
                                     name="subscription_one_invoice_per_month"),
         ]
+
+
+class PaymentMethodChange(models.Model):
+    """A Klarna session (intent ``tokenize``) opened to give a subscription a new payment
+    method; ``authorization_token`` is set once it was turned into a customer token, so the
+    same approval is never used twice."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE,
+                                     related_name="payment_method_changes")
+    session_id = models.CharField(max_length=255, unique=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    authorization_token = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    token_id = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")

@@ -29,17 +29,21 @@ class ForecastEntry:
 
 def forecast(start: datetime.date, end: datetime.date, config) -> List[ForecastEntry]:
     """Renewal orders the schedule will create between ``start`` and ``end`` (order dates)."""
+    from saleor.plugins.manager import get_plugins_manager
+
     calendar = delivery_calendar(config)
     entries = []
     subscriptions = Subscription.objects.filter(
         Q(status=Subscription.ACTIVE)
         | Q(status=Subscription.PAUSED, paused_until__lte=end)
-    ).select_related("user", "variant")
+    ).select_related("user", "variant__product", "shipping_address",
+                       "billing_address")
     skipped = set(Renewal.objects.filter(
         status=Renewal.SKIPPED, subscription__in=subscriptions,
     ).values_list("subscription_id", "cycle"))
+    manager = get_plugins_manager()
     for subscription in subscriptions:
-        amount = renewal_amount(subscription)
+        amount = renewal_amount(subscription, manager)
         interval = subscription.interval_object
         cycle = subscription.next_cycle
         remaining = None

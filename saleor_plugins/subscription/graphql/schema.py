@@ -17,6 +17,8 @@ from .mutations import (
     ProductSubscriptionCancel,
     ProductSubscriptionExtend,
     ProductSubscriptionPause,
+    ProductSubscriptionPaymentMethodUpdate,
+    ProductSubscriptionPaymentSessionCreate,
     ProductSubscriptionRenewNow,
     ProductSubscriptionResume,
     ProductSubscriptionSkipNext,
@@ -78,7 +80,8 @@ def _range(start, end):
 
 
 def _with_related(queryset):
-    return queryset.select_related("user", "plan", "shipping_address").prefetch_related(
+    return queryset.select_related("user", "plan", "shipping_address", "billing_address",
+                                   "variant__product").prefetch_related(
         "renewals")
 
 
@@ -146,7 +149,7 @@ class SubscriptionQueries(graphene.ObjectType):
         if not user or not user.is_authenticated:
             raise PermissionDenied()
         queryset = _with_related(models.Subscription.objects.filter(user=user))
-        return [ProductSubscription.from_model(s) for s in queryset]
+        return [ProductSubscription.from_model(s, info.context.plugins) for s in queryset]
 
     def resolve_product_subscription(self, info, id):
         try:
@@ -154,7 +157,7 @@ class SubscriptionQueries(graphene.ObjectType):
         except Exception:
             return None
         found = _with_related(visible_subscriptions(info)).filter(pk=pk).first()
-        return ProductSubscription.from_model(found) if found else None
+        return ProductSubscription.from_model(found, info.context.plugins) if found else None
 
     def resolve_product_subscriptions(self, info, filter=None, first=None):
         _require_staff(info)
@@ -177,7 +180,8 @@ class SubscriptionQueries(graphene.ObjectType):
             queryset = queryset.filter(
                 plan_id=query_pk(filter["plan_id"], "SubscriptionPlan", "planId"))
         limit = min(first or MAX_LIST, MAX_LIST)
-        return [ProductSubscription.from_model(s) for s in _with_related(queryset)[:limit]]
+        return [ProductSubscription.from_model(s, info.context.plugins)
+                for s in _with_related(queryset)[:limit]]
 
     def resolve_subscription_forecast(self, info, start, end):
         _require_staff(info)
@@ -185,7 +189,7 @@ class SubscriptionQueries(graphene.ObjectType):
         return [
             SubscriptionForecastEntry(
                 order_date=e.order_date, delivery_date=e.delivery_date, cycle=e.cycle,
-                subscription=ProductSubscription.from_model(e.subscription),
+                subscription=ProductSubscription.from_model(e.subscription, info.context.plugins),
                 amount=money(e.amount, e.subscription.currency))
             for e in reports.forecast(start, end, _config(info))
         ]
@@ -229,6 +233,8 @@ class SubscriptionMutations(graphene.ObjectType):
     product_subscription_extend = ProductSubscriptionExtend.Field()
     product_subscription_update = ProductSubscriptionUpdate.Field()
     product_subscription_renew_now = ProductSubscriptionRenewNow.Field()
+    product_subscription_payment_session_create = ProductSubscriptionPaymentSessionCreate.Field()
+    product_subscription_payment_method_update = ProductSubscriptionPaymentMethodUpdate.Field()
 
 
 def resolve_checkout_subscription_lines(root, info):
