@@ -8,6 +8,14 @@ mutation($input: CheckoutCreateInput!) {
   }
 }"""
 
+LINES_ADD = """
+mutation($checkoutId: ID!, $lines: [CheckoutLineInput]!) {
+  checkoutLinesAdd(checkoutId: $checkoutId, lines: $lines) {
+    checkout { totalPrice { gross { amount } } }
+    checkoutErrors { field message code }
+  }
+}"""
+
 SHIPPING_UPDATE = """
 mutation($checkoutId: ID!, $shippingMethodId: ID!) {
   checkoutShippingMethodUpdate(checkoutId: $checkoutId, shippingMethodId: $shippingMethodId) {
