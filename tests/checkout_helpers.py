@@ -51,6 +51,11 @@ ADDRESS = {
 }
 
 
+def first_errors(payload):
+    """The first non-empty ``...Errors`` list of a mutation's payload, or []."""
+    return next((v for k, v in payload.items() if k.endswith("rrors") and v), [])
+
+
 def create_checkout(client, lines, email="kari@example.com"):
     data = client.data(
         CHECKOUT_CREATE,

@@ -129,6 +129,25 @@ class CodeRedemption(models.Model):
         ]
 
 
+class RuleUse(models.Model):
+    """One use of a rule with a usage limit, reserved before payment like a code use; it
+    gets its order when the order is created. Reserving takes the rule's row lock, so two
+    checkouts completing at once cannot both take the last use."""
+
+    rule = models.ForeignKey(DiscountRule, on_delete=models.CASCADE, related_name="uses")
+    checkout_token = models.UUIDField()
+    order = models.ForeignKey(
+        "order.Order", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "checkout_token"],
+                                    name="discount_rule_use_once_per_checkout"),
+        ]
+
+
 class OrderRule(models.Model):
     """A rule as it applied to an order (kept when the rule changes or is deleted)."""
 
