@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parent.parent
+from .celery_worker import ROOT, stop_process
 
 
 def free_port() -> int:
@@ -61,13 +61,7 @@ class ShopServer:
         raise RuntimeError("Saleor server did not start:\n" + self.log.read_text()[-3000:])
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        stop_process(self.process)
 
 
 @pytest.fixture

@@ -252,6 +252,8 @@ def reserve_rule_uses(checkout, evaluation) -> None:
     applied_ids = [applied.rule.id for applied in evaluation.applied]
     own = RuleUse.objects.filter(checkout_token=checkout.token, order__isnull=True)
     own.exclude(rule_id__in=applied_ids).delete()  # the cart no longer gets these rules
+    if not applied_ids:
+        return
     limited = DiscountRule.objects.select_for_update().filter(
         pk__in=applied_ids, usage_limit__isnull=False).order_by("pk")  # one lock order
     for rule in limited:
