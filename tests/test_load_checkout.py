@@ -247,6 +247,8 @@ def test_fifty_clients_check_out_at_once_with_rules_codes_and_points(
         assert order.total.gross.amount == plan.shown_total
         assert amount(plan.order["total"]["gross"]["amount"]) == plan.shown_total
         assert order.payments.get(token=plan.payment_token).total == plan.shown_total
+        # charged once, for the total (older payments of the checkout stay uncharged)
+        assert sum(p.captured_amount for p in order.payments.all()) == plan.shown_total
         assert sorted(r.name for r in OrderRule.objects.filter(order=order)) == sorted(
             r["name"] for r in plan.shown_rules)
 
