@@ -12,7 +12,13 @@ from saleor_plugins.klarna import sessions
 from saleor_plugins.klarna.models import KlarnaCustomerToken, KlarnaOrder, KlarnaPaymentSession
 
 from . import factories
-from .checkout_helpers import CHECKOUT_COMPLETE, PAYMENT_CREATE, SHIPPING_UPDATE, create_checkout
+from .checkout_helpers import (
+    CHECKOUT_COMPLETE,
+    LINES_ADD,
+    PAYMENT_CREATE,
+    SHIPPING_UPDATE,
+    create_checkout,
+)
 from .conftest import KLARNA_PASSWORD
 
 GATEWAY = "saleor_plugins.klarna"
@@ -26,14 +32,6 @@ mutation($checkoutId: ID!) {
       paymentMethodCategories { identifier name standardAssetUrl }
     }
     klarnaErrors { field message code }
-  }
-}"""
-
-LINES_ADD = """
-mutation($checkoutId: ID!, $lines: [CheckoutLineInput]!) {
-  checkoutLinesAdd(checkoutId: $checkoutId, lines: $lines) {
-    checkout { totalPrice { gross { amount } } }
-    checkoutErrors { field message code }
   }
 }"""
 

@@ -25,6 +25,7 @@ from .models import (
     DiscountRule,
     OrderRule,
     RuleCondition,
+    RuleUse,
 )
 
 logger = logging.getLogger(__name__)
@@ -237,8 +238,37 @@ def zero_shipping(currency: str) -> TaxedMoney:
     return TaxedMoney(net=Money(0, currency), gross=Money(0, currency))
 
 
+def reserve_uses(checkout, evaluation) -> None:
+    """Before payment: take this checkout's uses of limited rules and codes, or refuse."""
+    reserve_rule_uses(checkout, evaluation)
+    reserve_codes(checkout, evaluation)
+
+
+def reserve_rule_uses(checkout, evaluation) -> None:
+    """A rule with a usage limit: its row is locked while the orders made and the uses
+    reserved by other checkouts are counted, so the last use goes to one checkout only."""
+    from saleor.checkout.error_codes import CheckoutErrorCode
+
+    applied_ids = [applied.rule.id for applied in evaluation.applied]
+    own = RuleUse.objects.filter(checkout_token=checkout.token, order__isnull=True)
+    own.exclude(rule_id__in=applied_ids).delete()  # the cart no longer gets these rules
+    if not applied_ids:
+        return
+    limited = DiscountRule.objects.select_for_update().filter(
+        pk__in=applied_ids, usage_limit__isnull=False).order_by("pk")  # one lock order
+    for rule in limited:
+        reserved = rule.uses.filter(order__isnull=True).exclude(
+            checkout_token=checkout.token).count()
+        if rule.used_count + reserved >= rule.usage_limit:
+            raise ValidationError(
+                _("The offer %(name)s has run out.") % {"name": rule.name},
+                code=CheckoutErrorCode.VOUCHER_NOT_APPLICABLE.value,
+            )
+        RuleUse.objects.get_or_create(rule=rule, checkout_token=checkout.token)
+
+
 def reserve_codes(checkout, evaluation) -> None:
-    """Before payment: take this checkout's uses of the codes it applies, or refuse."""
+    """Take this checkout's uses of the codes it applies, or refuse."""
     from saleor.checkout.error_codes import CheckoutErrorCode
 
     for applied in evaluation.applied:
@@ -285,6 +315,7 @@ def record_order(order, checkout, evaluation) -> List[OrderRule]:
             gift_line=gift_line,
         ))
         DiscountRule.objects.filter(pk=applied.rule.id).update(used_count=F("used_count") + 1)
+    RuleUse.objects.filter(checkout_token=checkout.token, order__isnull=True).update(order=order)
     redeemed = CodeRedemption.objects.filter(checkout_token=checkout.token, order__isnull=True)
     code_ids = list(redeemed.values_list("code_id", flat=True))
     redeemed.update(order=order)

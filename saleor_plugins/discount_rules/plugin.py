@@ -3,6 +3,7 @@ from django.utils.functional import cached_property
 
 from ..core.config import ConfigField
 from ..core import request_cache
+from ..core.checkout_payment import check_last_payment_is_total
 from ..core.plugin import PackagePlugin
 from . import cart
 
@@ -108,9 +109,11 @@ class DiscountRulesPlugin(PackagePlugin):
         return previous_value
 
     def preprocess_order_creation(self, checkout, discounts, previous_value):
+        # rules change totals while shoppers pay: charge exactly the total, never an old one
+        check_last_payment_is_total(checkout, discounts)
         evaluation, _ = self.evaluate(checkout, discounts)
         if evaluation is not None:
-            cart.reserve_codes(checkout, evaluation)
+            cart.reserve_uses(checkout, evaluation)
         return previous_value
 
     def order_created(self, order, previous_value):
