@@ -301,3 +301,54 @@ def test_two_workers_renewing_siblings_at_once_charge_one_shipping(
     assert sorted(shipping_of(o) for o in orders) == [0, SHIPPING]
     assert sum(klarna_shipping(klarna, o) for o in orders) == 4900
     assert Shipment.objects.count() == 1
+
+
+FORECAST = "query($start: Date!, $end: Date!) { subscriptionForecast(start: $start, end: $end) " \
+           "{ deliveryDate cycle amount { amount } subscription { id renewalTotal { amount } } } }"
+MINE = "{ mySubscriptions { id renewalTotal { amount } shippingPrice { amount } } }"
+
+
+def test_forecast_counts_a_parcel_s_shipping_once_and_totals_drop_it_once_a_sibling_pays(
+        api, two_of_one_checkout, customer, klarna):
+    from saleor_plugins.core.permissions import SubscriptionPermissions
+
+    coffee, mug = two_of_one_checkout
+    due = coffee.next_order_date
+    staff = api(factories.create_staff(permissions=[
+        SubscriptionPermissions.MANAGE_SUBSCRIPTIONS]))
+
+    def forecast_by_day():
+        entries = staff.data(FORECAST, {"start": due.isoformat(),
+                                        "end": (due + days(14)).isoformat()})[
+            "subscriptionForecast"]
+        by_day = {}
+        for entry in entries:
+            by_day.setdefault(entry["deliveryDate"], []).append(
+                Decimal(str(entry["amount"]["amount"])))
+        return by_day
+
+    def mine():
+        return {Node.from_global_id(s["id"])[1]: (Decimal(str(s["renewalTotal"]["amount"])),
+                                                  Decimal(str(s["shippingPrice"]["amount"])))
+                for s in api(customer).data(MINE)["mySubscriptions"]}
+
+    # before any renewal: each parcel's shipping once in the forecast; each subscription's
+    # own total shows the most it can charge (with shipping)
+    by_day = forecast_by_day()
+    assert len(by_day) == 2
+    for amounts in by_day.values():
+        assert sorted(amounts) == sorted([COFFEE + SHIPPING, MUG]) or \
+            sorted(amounts) == sorted([COFFEE, MUG + SHIPPING])
+    assert mine() == {str(coffee.pk): (COFFEE + SHIPPING, SHIPPING),
+                      str(mug.pk): (MUG + SHIPPING, SHIPPING)}
+    # the first renewal is declined, its sibling pays the parcel's shipping: the declined
+    # one's retry is now known to ship free, in the forecast and in its own total
+    first, second = sorted((coffee, mug), key=lambda s: s.pk)
+    klarna.decline_token_orders(coffee.klarna_token_id, times=1)
+    run_renewals(due)
+    first_net = COFFEE if first == coffee else MUG
+    assert mine()[str(first.pk)] == (first_net, Decimal(0))
+    retry_day = [a for day, a in forecast_by_day().items()
+                 if day == Renewal.objects.get(subscription=first, cycle=1)
+                 .delivery_date.isoformat()]
+    assert retry_day == [[first_net]]  # the sibling's paid renewal is no longer forecast

@@ -58,3 +58,27 @@ def release(renewal: Renewal):
     Shipment.objects.filter(renewal=renewal).exclude(
         renewal__attempts__status=ChargeAttempt.UNKNOWN).delete()
 
+
+
+def parcel_of(subscription, delivery_date):
+    return subscription.user_id, delivery_date, address_key(subscription)
+
+
+def payers(parcels_wanted) -> dict:
+    """{parcel: pk of the subscription whose renewal pays its shipping} for the parcels
+    ((user, delivery date, address key)) already claimed; one query."""
+    parcels_wanted = set(parcels_wanted)
+    if not parcels_wanted:
+        return {}
+    rows = Shipment.objects.filter(
+        user_id__in={p[0] for p in parcels_wanted},
+        delivery_date__in={p[1] for p in parcels_wanted},
+    ).values_list("user_id", "delivery_date", "address_key", "renewal__subscription_id")
+    return {row[:3]: row[3] for row in rows if row[:3] in parcels_wanted}
+
+
+def ships_free(subscriptions) -> set:
+    """Pks of ``subscriptions`` whose next delivery's shipping a sibling already pays."""
+    wanted = {s.pk: parcel_of(s, s.next_delivery_date) for s in subscriptions}
+    paid_by = payers(wanted.values())
+    return {pk for pk, parcel in wanted.items() if paid_by.get(parcel, pk) != pk}
