@@ -244,3 +244,24 @@ class PaymentMethodChange(models.Model):
 
     class Meta:
         ordering = ("-created_at", "-pk")
+
+
+class Shipment(models.Model):
+    """One parcel: a customer's renewals delivered on one day to one address with one
+    shipping method. Its shipping is charged once, on the order of ``renewal``; the other
+    renewals of the parcel ship with it for free."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    delivery_date = models.DateField()
+    # parcels.address_key(): the address's content and the shipping method, hashed
+    address_key = models.CharField(max_length=64)
+    renewal = models.ForeignKey(Renewal, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("delivery_date", "pk")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "delivery_date", "address_key"],
+                                    name="subscription_one_shipment_per_parcel"),
+        ]

@@ -17,7 +17,7 @@ from typing import Optional
 from django.db import transaction
 from django.utils import timezone
 
-from . import notifications
+from . import notifications, parcels
 from .models import MONTHLY, ChargeAttempt, MonthlyInvoice, Renewal, Subscription
 from .subscriptions import (
     DUMMY_GATEWAY,
@@ -58,12 +58,16 @@ def due_subscription_ids(today: datetime.date, limit: Optional[int] = None):
 
 
 def create_renewal_order(subscription: Subscription, renewal: Renewal, manager=None):
-    """An unpaid order for the cycle: the plan's price rule, the first order's shipping,
-    taxed by Saleor's tax plugins the way a checkout-created order is."""
+    """An unpaid order for the cycle: the plan's price rule, the first order's shipping
+    (unless a sibling renewal of the same parcel pays it: ``renewal.ships_free``), taxed
+    by Saleor's tax plugins the way a checkout-created order is."""
     from saleor.order.models import Order
     from saleor.warehouse.management import allocate_stock
 
-    prices = renewal_prices(subscription, manager)
+    payer = parcels.claim(subscription, renewal, renewal.delivery_date)
+    renewal.ships_free = payer != renewal.pk
+    renewal.ships_with = parcels.paying_order_id(payer) if renewal.ships_free else None
+    prices = renewal_prices(subscription, manager, with_shipping=not renewal.ships_free)
     user = subscription.user
     order = Order.objects.create(
         user=user, user_email=user.email, language_code=subscription.language_code,
@@ -253,6 +257,9 @@ def renew(subscription_pk: int, config, today: datetime.date, force=False) -> st
         events.order_note_added_event(order=order, user=None, message=(
             f"Renewal {renewal.cycle} of subscription #{subscription.pk}, "
             f"delivery {renewal.delivery_date.isoformat()}"))
+        if renewal.ships_free:
+            events.order_note_added_event(order=order, user=None, message=(
+                f"Ships with order #{renewal.ships_with}: shipping is charged there"))
         if subscription.billing == MONTHLY:
             return _invoice(subscription, renewal, order, calendar, today)
         amount = order.total.gross.amount
@@ -293,6 +300,8 @@ def _invoice(subscription, renewal, order, calendar, today):
 
 def _failed(subscription, renewal, order, calendar, today, config, status, error) -> str:
     _cancel_order(order)
+    if status != ChargeAttempt.UNKNOWN:
+        parcels.release(renewal)
     renewal.last_error = error[:255]
     if status == ChargeAttempt.HARD_DECLINED:
         renewal.status, renewal.retry_on = Renewal.DROPPED, None

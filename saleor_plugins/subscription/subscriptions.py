@@ -114,10 +114,12 @@ def tax_country(subscription: Subscription) -> str:
     return settings.DEFAULT_COUNTRY
 
 
-def renewal_prices(subscription: Subscription, manager=None) -> RenewalPrices:
+def renewal_prices(subscription: Subscription, manager=None,
+                   with_shipping=True) -> RenewalPrices:
     """The next renewal's prices as Saleor's tax plugins price products and shipping:
     the stored prices are shop prices (gross or net as the site setting says), the tax
-    plugin chain turns them into net and gross. Without a tax plugin net = gross."""
+    plugin chain turns them into net and gross. Without a tax plugin net = gross.
+    ``with_shipping=False``: the renewal ships in a sibling's parcel (see ``parcels``)."""
     from django_countries.fields import Country
     from prices import Money
     from saleor.core.taxes import quantize_price
@@ -133,13 +135,18 @@ def renewal_prices(subscription: Subscription, manager=None) -> RenewalPrices:
     else:  # the variant is gone: nothing to ask the tax plugins about
         unit = TaxedMoney(net=unit_price, gross=unit_price)
     unit = quantize_price(unit, currency)
-    shipping = quantize_price(manager.apply_taxes_to_shipping(
-        Money(subscription.shipping_price, currency), subscription.shipping_address), currency)
+    if with_shipping:
+        shipping = quantize_price(manager.apply_taxes_to_shipping(
+            Money(subscription.shipping_price, currency), subscription.shipping_address),
+            currency)
+    else:
+        shipping = TaxedMoney(net=Money(0, currency), gross=Money(0, currency))
     return RenewalPrices(unit, shipping, unit * subscription.quantity + shipping)
 
 
 def renewal_amount(subscription: Subscription, manager=None) -> Decimal:
-    """What the next renewal will charge (gross)."""
+    """What the next renewal will charge at most (gross): its shipping is left out when
+    a sibling renewal of the same parcel pays it, which is only known at renewal."""
     return renewal_prices(subscription, manager).total.gross.amount
 
 

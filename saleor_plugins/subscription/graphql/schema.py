@@ -10,7 +10,7 @@ from graphql import GraphQLError
 from graphql_jwt.exceptions import PermissionDenied
 from saleor.graphql.checkout.types import Checkout
 
-from .. import models, reports, subscriptions
+from .. import models, parcels, reports, subscriptions
 from ..checkout_lines import discount_per_unit_cents
 from .mutations import (
     CheckoutLineSubscriptionSet,
@@ -85,6 +85,13 @@ def _with_related(queryset):
         "renewals")
 
 
+def _subscription_list(info, subscriptions):
+    subscriptions = list(subscriptions)
+    ships_free = parcels.ships_free(subscriptions)  # one query for the whole list
+    return [ProductSubscription.from_model(s, info.context.plugins, ships_free)
+            for s in subscriptions]
+
+
 def query_pk(global_id, type_name, field):
     """``pk_from_id`` for queries: a malformed ID is a GraphQL error, not an unhandled one."""
     try:
@@ -112,7 +119,8 @@ class SubscriptionQueries(graphene.ObjectType):
     subscription_forecast = graphene.List(
         graphene.NonNull(SubscriptionForecastEntry), required=True,
         start=graphene.Date(required=True), end=graphene.Date(required=True),
-        description="Renewal orders the schedule will create (MANAGE_SUBSCRIPTIONS).")
+        description="Renewal orders the schedule will create, each parcel's shipping "
+        "counted once (MANAGE_SUBSCRIPTIONS).")
     subscription_picking_list = graphene.Field(
         graphene.NonNull(PickingList), delivery_date=graphene.Date(required=True),
         description="What to pick per customer for a delivery day (MANAGE_SUBSCRIPTIONS).")
@@ -148,8 +156,8 @@ class SubscriptionQueries(graphene.ObjectType):
         user = info.context.user
         if not user or not user.is_authenticated:
             raise PermissionDenied()
-        queryset = _with_related(models.Subscription.objects.filter(user=user))
-        return [ProductSubscription.from_model(s, info.context.plugins) for s in queryset]
+        return _subscription_list(info, _with_related(
+            models.Subscription.objects.filter(user=user)))
 
     def resolve_product_subscription(self, info, id):
         try:
@@ -180,18 +188,20 @@ class SubscriptionQueries(graphene.ObjectType):
             queryset = queryset.filter(
                 plan_id=query_pk(filter["plan_id"], "SubscriptionPlan", "planId"))
         limit = min(first or MAX_LIST, MAX_LIST)
-        return [ProductSubscription.from_model(s, info.context.plugins)
-                for s in _with_related(queryset)[:limit]]
+        return _subscription_list(info, _with_related(queryset)[:limit])
 
     def resolve_subscription_forecast(self, info, start, end):
         _require_staff(info)
         _range(start, end)
+        entries = reports.forecast(start, end, _config(info))
+        ships_free = parcels.ships_free({e.subscription for e in entries})
         return [
             SubscriptionForecastEntry(
                 order_date=e.order_date, delivery_date=e.delivery_date, cycle=e.cycle,
-                subscription=ProductSubscription.from_model(e.subscription, info.context.plugins),
+                subscription=ProductSubscription.from_model(
+                    e.subscription, info.context.plugins, ships_free),
                 amount=money(e.amount, e.subscription.currency))
-            for e in reports.forecast(start, end, _config(info))
+            for e in entries
         ]
 
     def resolve_subscription_picking_list(self, info, delivery_date):

@@ -5,7 +5,7 @@ from saleor.graphql.core.scalars import Decimal
 from saleor.graphql.core.types import Error, Money
 
 from ...core.errors import register_error_codes
-from .. import models
+from .. import models, parcels
 from ..subscriptions import renewal_prices
 
 
@@ -116,10 +116,15 @@ class ProductSubscription(graphene.ObjectType):
     renewal_unit_price = graphene.Field(
         Money, required=True,
         description="Unit price of the next renewal, after discounts, with taxes.")
-    renewal_total = graphene.Field(Money, required=True,
-                                   description="What the next renewal will charge.")
-    shipping_price = graphene.Field(Money, required=True,
-                                    description="Shipping of the next renewal, with taxes.")
+    renewal_total = graphene.Field(
+        Money, required=True,
+        description="What the next renewal will charge at most: shipping is charged once "
+        "per parcel (same customer, delivery day, address and shipping method), so it is "
+        "left out once a sibling renewal of that parcel pays it, and included until then.")
+    shipping_price = graphene.Field(
+        Money, required=True,
+        description="Shipping of the next renewal, with taxes (0 when a sibling renewal of "
+        "the same parcel already pays it; otherwise the most it can be).")
     shipping_method_name = graphene.String(required=True)
     shipping_address = graphene.Field(Address)
     comment = graphene.String(required=True)
@@ -128,8 +133,11 @@ class ProductSubscription(graphene.ObjectType):
     renewals = graphene.List(graphene.NonNull(SubscriptionRenewal), required=True)
 
     @staticmethod
-    def from_model(sub, manager=None):
-        prices = renewal_prices(sub, manager)
+    def from_model(sub, manager=None, ships_free=None):
+        """``ships_free``: parcels.ships_free() of the whole list (one query per list)."""
+        if ships_free is None:
+            ships_free = parcels.ships_free([sub])
+        prices = renewal_prices(sub, manager, with_shipping=sub.pk not in ships_free)
         return ProductSubscription(
             id=global_id("ProductSubscription", sub.pk), status=sub.status,
             customer_email=sub.user.email, product_name=sub.product_name,
@@ -156,7 +164,11 @@ class SubscriptionForecastEntry(graphene.ObjectType):
     delivery_date = graphene.Date(required=True)
     cycle = graphene.Int(required=True)
     subscription = graphene.Field(ProductSubscription, required=True)
-    amount = graphene.Field(Money, required=True)
+    amount = graphene.Field(
+        Money, required=True,
+        description="What this renewal will charge if every charge succeeds: a parcel's "
+        "shipping (same customer, delivery day, address and shipping method) is counted "
+        "once, on the renewal that already pays it or else on the parcel's first entry.")
 
 
 class PickingListItem(graphene.ObjectType):
