@@ -18,14 +18,8 @@ from saleor.payment import ChargeStatus
 from saleor_plugins.subscription.models import ChargeAttempt, Renewal, Subscription
 from saleor_plugins.subscription.renewal import idempotency_key
 
-from . import factories
 from .celery_worker import BROKER_URL, Worker, broker_answers
-from .subscription_helpers import (  # noqa: F401 (fixture)
-    buy,
-    create_plan,
-    make_subscription,
-    subscriptions_on,
-)
+from .subscription_helpers import klarna_subscriptions, subscriptions_on  # noqa: F401
 
 pytestmark = pytest.mark.broker
 
@@ -97,12 +91,8 @@ def test_worker_killed_mid_renewal_renews_every_cycle_once(
         api, shop, customer, klarna_gateway, klarna, subscriptions_on, start_worker, after,
         whole_worker):
     klarna_gateway(timeout_seconds=30)  # the worker waits for the held answer
-    plan = create_plan(shop.coffee, first="0", later="0")
-    first = buy(api, customer, shop, klarna, plan, "1w", quantity=1)
-    bought = [first] + [
-        make_subscription(factories.create_customer(), shop.coffee, first.anchor_date, "1w",
-                          gateway=first.gateway, klarna_token_id=first.klarna_token_id)
-        for _ in range(SUBSCRIPTIONS - 1)]
+    bought = klarna_subscriptions(api, customer, shop, klarna, SUBSCRIPTIONS)
+    first = bought[0]
     due = bought[0].next_order_date.isoformat()
     keys = {idempotency_key("renewal", s.pk, 1, 1): s for s in bought}
     charges_before = klarna.state.charge_count
