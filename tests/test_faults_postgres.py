@@ -6,10 +6,7 @@ waits for Klarna's answer the server is stopped, requests during the outage fail
 is started again. The same processes (not restarted) answer and renew afterwards, and
 every cycle is still one paid order and one charge.
 """
-import os
 import re
-import subprocess
-import sys
 import threading
 import time
 
@@ -23,11 +20,12 @@ from graphql_jwt.shortcuts import get_token
 from saleor_plugins.core.permissions import SubscriptionPermissions
 
 from . import factories
-from .celery_worker import ROOT, BROKER_URL, Worker, broker_answers
+from .celery_worker import BROKER_URL, Worker, broker_answers
 from .checkout_helpers import ADDRESS
 from .subscription_helpers import klarna_subscriptions, subscriptions_on  # noqa: F401
 from .test_faults_workers import BEAT, HOLD_SECONDS, TOKEN_ORDER, token_charges, wait_for
-from .throwaway_postgres import ThrowawayPostgres, free_port
+from .shop_server import ShopServer
+from .throwaway_postgres import ThrowawayPostgres
 
 pytestmark = pytest.mark.broker
 
@@ -42,41 +40,11 @@ mutation($id: ID!) { productSubscriptionRenewNow(id: $id) { result
   subscriptionErrors { field code } } }"""
 
 
-class WebProcess:
-    """Saleor's /graphql/ in its own process, one thread reusing its database connection
-    from request to request as a production WSGI worker does."""
-
-    def __init__(self, env, log):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/graphql/"
-        self.log = log
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{self.port}",
-             "--noreload", "--nothreading"],
-            cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
-
-    def wait_ready(self, timeout=90):
-        def answers():
-            if self.process.poll() is not None:
-                raise AssertionError("web process ended:\n" + self.log.read_text()[-3000:])
-            try:
-                return requests.get(self.url, timeout=2).status_code
-            except requests.RequestException:
-                return None
-        wait_for(answers, timeout, "the web process")
-
-    def post(self, query, variables, user=None, timeout=30):
-        headers = {"Authorization": f"JWT {get_token(user)}"} if user else {}
-        return requests.post(self.url, json={"query": query, "variables": variables},
-                             headers=headers, timeout=timeout)
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+def post(server, query, variables, user=None, timeout=30):
+    """The raw answer, whatever it is (during the outage too)."""
+    headers = {"Authorization": f"JWT {get_token(user)}"} if user else {}
+    return requests.post(server.url, json={"query": query, "variables": variables},
+                         headers=headers, timeout=timeout)
 
 
 def rows(url, query, *args):
@@ -147,25 +115,26 @@ def test_postgres_restart_mid_run_recovers_without_repair(
     url = postgres.url(DATABASE)
     orders_before = rows(url, "SELECT count(*) FROM order_order")[0][0]
     checkouts_before = rows(url, "SELECT count(*) FROM checkout_checkout")[0][0]
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="tests.worker_settings", DATABASE_URL=url,
-               SALEOR_PLUGINS_TEST_DB_NAME=DATABASE, SALEOR_PLUGINS_TEST_BROKER=BROKER_URL,
-               SALEOR_PLUGINS_TEST_MAIL_DIR=str(tmp_path), PYTHONPATH=str(ROOT))
+    on_copy = {"DATABASE_URL": url, "SALEOR_PLUGINS_TEST_DB_NAME": DATABASE}
+    # the worker's settings for the web too: Saleor's CONN_MAX_AGE=600, tasks to the broker
+    web_env = dict(on_copy, DJANGO_SETTINGS_MODULE="tests.worker_settings",
+                   SALEOR_PLUGINS_TEST_BROKER=BROKER_URL,
+                   SALEOR_PLUGINS_TEST_MAIL_DIR=str(tmp_path))
     (tmp_path / "mail").mkdir()
-    worker = Worker(tmp_path / "mail", tmp_path / "worker.log", pool="prefork", env={
-        "DATABASE_URL": url, "SALEOR_PLUGINS_TEST_DB_NAME": DATABASE})
-    processes = [worker]
+    worker = Worker(tmp_path / "mail", tmp_path / "worker.log", pool="prefork", env=on_copy)
+    web = ShopServer(tmp_path / "web.log", env=web_env, threaded=False)
+    idle_web = ShopServer(tmp_path / "idle-web.log", env=web_env, threaded=False)
+    processes = [worker, web, idle_web]  # idle_web gets no request during the outage
     try:
-        web = WebProcess(env, tmp_path / "web.log")
-        processes.append(web)
-        idle_web = WebProcess(env, tmp_path / "idle-web.log")  # no request during the outage
-        processes.append(idle_web)
+        web.start()
+        idle_web.start()
         worker.start(timeout=120)
-        web.wait_ready()
-        idle_web.wait_ready()
+        web.wait_until_serving(90)
+        idle_web.wait_until_serving(90)
         created = 0
         # all hold a connection from before the restart
         for process in (web, idle_web):
-            response = process.post(CHECKOUT_CREATE, checkout_input)
+            response = post(process, CHECKOUT_CREATE, checkout_input)
             assert checkout_created(response), response.text[:2000]
             created += 1
         worker.send_task("saleor_plugins.subscription.tasks.send_renewal_reminders", [due])
@@ -176,8 +145,8 @@ def test_postgres_restart_mid_run_recovers_without_repair(
         klarna.inject(method="POST", path=TOKEN_ORDER, delay=HOLD_SECONDS, after=True)
         charges_before = klarna.state.charge_count
         renew_now = {}
-        thread = threading.Thread(target=lambda: renew_now.update(response=web.post(
-            RENEW_NOW, {"id": Node.to_global_id("ProductSubscription", first.pk)}, staff,
+        thread = threading.Thread(target=lambda: renew_now.update(response=post(
+            web, RENEW_NOW, {"id": Node.to_global_id("ProductSubscription", first.pk)}, staff,
             timeout=60)))
         thread.start()
         wait_for(lambda: token_charges(klarna), 30, "the charge")
@@ -189,7 +158,7 @@ def test_postgres_restart_mid_run_recovers_without_repair(
         # during the outage: answers come, they are errors, nothing is written
         for _ in range(3):
             asked_at = time.monotonic()
-            response = web.post(CHECKOUT_CREATE, checkout_input)
+            response = post(web, CHECKOUT_CREATE, checkout_input)
             assert time.monotonic() - asked_at < 10
             assert failed_cleanly(response, "checkoutCreate"), response.text[:2000]
         worker.send_task(BEAT, [due])
@@ -209,7 +178,7 @@ def test_postgres_restart_mid_run_recovers_without_repair(
 
         # after: the same processes answer and renew, the first request too
         for process in (idle_web, web, idle_web, web):
-            response = process.post(CHECKOUT_CREATE, checkout_input)
+            response = post(process, CHECKOUT_CREATE, checkout_input)
             assert checkout_created(response), response.text[:2000]
             created += 1
         worker.send_task(BEAT, [due])  # the next beat

@@ -7,20 +7,15 @@ about half a minute). Never the machine's server: other people use that one.
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
 
+from .shop_server import free_port
+
 RUN_AS_WHEN_ROOT = "postgres"  # PostgreSQL refuses to run as root
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def binaries() -> Path:
