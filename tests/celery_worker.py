@@ -3,6 +3,7 @@
 The README's commands never need a broker; these tests are skipped where none answers.
 """
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -29,9 +30,11 @@ def broker_answers(url=BROKER_URL) -> bool:
 
 
 class Worker:
-    def __init__(self, mail_dir: Path, log: Path):
+    def __init__(self, mail_dir: Path, log: Path, env=None, pool="solo"):
         self.mail_dir = mail_dir
         self.log = log
+        self.env = dict(env or {})  # e.g. another database, broker options
+        self.pool = pool  # "prefork": Celery's default, one pool process here
         self.process = None
 
     def start(self, timeout=60):
@@ -43,9 +46,10 @@ class Worker:
             SALEOR_PLUGINS_TEST_MAIL_DIR=str(self.mail_dir),
             PYTHONPATH=str(ROOT),
         )
+        env.update(self.env)
         command = [
             sys.executable, "-m", "celery", "-A", "saleor.celeryconf:app", "worker",
-            "--pool=solo", "--concurrency=1", "--without-gossip", "--without-mingle",
+            f"--pool={self.pool}", "--concurrency=1", "--without-gossip", "--without-mingle",
             "--loglevel=INFO",
         ]
         self.process = subprocess.Popen(
@@ -67,7 +71,25 @@ class Worker:
         # send_task always goes to the broker, whatever task_always_eager says here
         with app.connection_for_write(BROKER_URL) as broker, warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            app.send_task(name, args=args, connection=broker)
+            return app.send_task(name, args=args, connection=broker).id
+
+    def pool_processes(self):
+        psutil = pytest.importorskip("psutil")
+        return psutil.Process(self.process.pid).children(recursive=True)
+
+    def kill(self):
+        """SIGKILL the worker and its pool, as a lost machine does: no shutdown, no acks."""
+        children = self.pool_processes()
+        self.process.send_signal(signal.SIGKILL)
+        for child in children:
+            child.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+
+    def kill_pool_process(self):
+        """SIGKILL the pool process running the task, as the OOM killer does."""
+        (child,) = self.pool_processes()
+        child.send_signal(signal.SIGKILL)
+        child.wait(10)
 
     def stop(self):
         stop_process(self.process)

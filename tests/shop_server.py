@@ -24,8 +24,12 @@ def free_port() -> int:
 
 
 class ShopServer:
-    def __init__(self, log: Path):
+    def __init__(self, log: Path, env=None, threaded=True):
         self.log = log
+        self.env = dict(env or {})  # e.g. other settings, another database
+        # one thread reuses its database connection from request to request, as a
+        # production WSGI worker process does
+        self.threaded = threaded
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/graphql/"
         self.process = None
@@ -37,8 +41,11 @@ class ShopServer:
             SALEOR_PLUGINS_TEST_DB_NAME=connection.settings_dict["NAME"],
             PYTHONPATH=str(ROOT),
         )
+        env.update(self.env)
         command = [sys.executable, "-m", "saleor_plugins", "manage", "runserver",
                    f"127.0.0.1:{self.port}", "--noreload"]
+        if not self.threaded:
+            command.append("--nothreading")
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log.open("w"),
                                         stderr=subprocess.STDOUT)
         return self

@@ -135,6 +135,19 @@ def make_subscription(user, variant, anchor, interval="1m", gateway="mirumee.pay
     return subscription
 
 
+def klarna_subscriptions(api, customer, shop, klarna, count, interval="1w"):
+    """``count`` subscriptions due the same day, charged through one Klarna customer token:
+    ``customer``'s bought through checkout, the others of other customers."""
+    from . import factories
+
+    plan = create_plan(shop.coffee, first="0", later="0")
+    first = buy(api, customer, shop, klarna, plan, interval, quantity=1)
+    return [first] + [
+        make_subscription(factories.create_customer(), shop.coffee, first.anchor_date, interval,
+                          gateway=first.gateway, klarna_token_id=first.klarna_token_id)
+        for _ in range(count - 1)]
+
+
 def run_renewals(day):
     from saleor_plugins.subscription.tasks import renew_due_subscriptions
 

@@ -8,13 +8,7 @@ from saleor.order.models import Order
 from saleor_plugins.subscription.models import ChargeAttempt, Renewal, Subscription
 
 from .celery_worker import Worker, broker_answers
-from . import factories
-from .subscription_helpers import (  # noqa: F401 (fixture)
-    buy,
-    create_plan,
-    make_subscription,
-    subscriptions_on,
-)
+from .subscription_helpers import klarna_subscriptions, subscriptions_on  # noqa: F401
 
 pytestmark = pytest.mark.broker
 
@@ -47,13 +41,7 @@ def workers(tmp_path, transactional_db):
 
 def test_four_workers_charge_every_cycle_exactly_once(
         api, shop, customer, klarna_gateway, klarna, subscriptions_on, workers):
-    plan = create_plan(shop.coffee, first="0", later="0")
-    first = buy(api, customer, shop, klarna, plan, "1w", quantity=1)
-    # more subscriptions of other customers, charged through the same kind of token
-    bought = [first] + [
-        make_subscription(factories.create_customer(), shop.coffee, first.anchor_date, "1w",
-                          gateway=first.gateway, klarna_token_id=first.klarna_token_id)
-        for _ in range(SUBSCRIPTIONS - 1)]
+    bought = klarna_subscriptions(api, customer, shop, klarna, SUBSCRIPTIONS)
     due = bought[0].next_order_date
     charges_before = klarna.state.charge_count
     # the beat task sent four times at once (two beats, a retry, a manual run), plus every

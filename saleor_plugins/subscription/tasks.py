@@ -7,6 +7,13 @@ from saleor.celeryconf import app
 from . import renewal
 from .subscriptions import plugin
 
+# Acknowledged when done, not when started: a task whose worker dies (SIGKILL, OOM, lost
+# machine) is handed out again instead of lost until the next beat. Safe because every
+# task here may run twice: renewals lock the row, Renewal is unique per cycle and a
+# replayed charge reuses its idempotency key. (Redis hands unacknowledged tasks out again
+# after its visibility_timeout, AMQP when the connection drops.)
+REDELIVER_IF_WORKER_DIES = dict(acks_late=True, reject_on_worker_lost=True)
+
 
 def _config_and_today(day: Optional[str]):
     found = plugin()
@@ -17,7 +24,7 @@ def _config_and_today(day: Optional[str]):
     return config, today
 
 
-@app.task
+@app.task(**REDELIVER_IF_WORKER_DIES)
 def renew_due_subscriptions(day: Optional[str] = None) -> int:
     """Beat: one ``renew_subscription`` task per due subscription."""
     config, today = _config_and_today(day)
@@ -31,7 +38,7 @@ def renew_due_subscriptions(day: Optional[str] = None) -> int:
     return len(ids)
 
 
-@app.task
+@app.task(**REDELIVER_IF_WORKER_DIES)
 def renew_subscription(subscription_pk: int, day: Optional[str] = None) -> str:
     config, today = _config_and_today(day)
     if config is None:
@@ -39,7 +46,7 @@ def renew_subscription(subscription_pk: int, day: Optional[str] = None) -> str:
     return renewal.renew(subscription_pk, config, today)
 
 
-@app.task
+@app.task(**REDELIVER_IF_WORKER_DIES)
 def charge_monthly_invoice(invoice_pk: int, day: Optional[str] = None) -> str:
     config, today = _config_and_today(day)
     if config is None:
@@ -47,7 +54,7 @@ def charge_monthly_invoice(invoice_pk: int, day: Optional[str] = None) -> str:
     return renewal.charge_invoice(invoice_pk, config, today)
 
 
-@app.task
+@app.task(**REDELIVER_IF_WORKER_DIES)
 def send_renewal_reminders(day: Optional[str] = None) -> int:
     config, today = _config_and_today(day)
     if config is None:
