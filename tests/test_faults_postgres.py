@@ -58,7 +58,9 @@ def rows(url, query, *args):
 
 def conninfo(settings) -> str:
     """libpq's form of Django's connection settings (for pg_dump)."""
-    parts = {"host": settings["HOST"], "port": settings["PORT"], "user": settings["USER"],
+    # the embedded server listens on a socket directory given as the URL's ?host=
+    host = settings["HOST"] or settings["OPTIONS"].get("host", "")
+    parts = {"host": host, "port": settings["PORT"], "user": settings["USER"],
              "password": settings["PASSWORD"], "dbname": settings["NAME"]}
     return " ".join(f"{key}={value}" for key, value in parts.items() if value)
 

@@ -75,9 +75,7 @@ class ThrowawayPostgres:
     def copy_database(self, source_url: str, database: str):
         """Schema and data of ``source_url`` into a new ``database`` here."""
         dump = self.dir / "copy.dump"
-        # a pg_dump of the source server's own version if there is one (newer ones can
-        # write options an older server's catalogue does not round-trip)
-        pg_dump = shutil.which("pg_dump") or str(self.bin / "pg_dump")
+        pg_dump = self.pg_dump_for(source_url)
         with dump.open("wb") as out:
             subprocess.run([pg_dump, "-Fc", "--no-owner", "-d", source_url], stdout=out,
                            check=True, timeout=120)
@@ -86,6 +84,24 @@ class ThrowawayPostgres:
         self._run("createdb", "-h", "127.0.0.1", "-p", self.port, "-U", "postgres", database)
         self._run("pg_restore", "-h", "127.0.0.1", "-p", self.port, "-U", "postgres",
                   "--no-owner", "--exit-on-error", "-d", database, dump)
+
+    def pg_dump_for(self, source_url: str) -> str:
+        """A pg_dump of the source server's major version: an older one refuses a newer
+        server, a newer one writes options an older server's catalogue does not round-trip
+        (the test database is the machine's PostgreSQL or the embedded one, per DATABASE_URL)."""
+        import psycopg2
+
+        with psycopg2.connect(source_url) as source:
+            major = source.server_version // 10000
+        candidates = [self.bin / "pg_dump", Path(f"/usr/lib/postgresql/{major}/bin/pg_dump"),
+                      shutil.which("pg_dump")]
+        for candidate in filter(None, candidates):
+            if Path(candidate).exists():
+                version = subprocess.run([str(candidate), "--version"], capture_output=True,
+                                         text=True).stdout.split()[-1]
+                if int(version.split(".")[0]) == major:
+                    return str(candidate)
+        return str(self.bin / "pg_dump")
 
     def remove(self):
         if self.running:
