@@ -156,6 +156,33 @@ def test_checkout_payment_order_and_recalculation_agree(
         assert recalculated["order"]["shippingPrice"]["gross"]["amount"] == 0
 
 
+def test_rules_about_the_customer_and_the_address_see_them_at_checkout(api, rules_on, shop,
+                                                                      customer):
+    # the cart carries only the facts its rules ask about: each kind is read when asked
+    from saleor_plugins.discount_rules.models import CustomerGroup
+
+    group = CustomerGroup.objects.create(name="Stamkunder")
+    group.members.add(customer)
+    make_rule(rules.FIXED, "10", name="Gruppe", conditions=[
+        {"type": rules.CUSTOMER_GROUP, "customer_group": group}])
+    make_rule(rules.FIXED, "20", name="Igjen", conditions=[{"type": rules.FROM_SECOND_ORDER}])
+    make_rule(rules.FIXED, "5", name="Norge", conditions=[
+        {"type": rules.SHIPPING_COUNTRY, "country": "NO"}])
+    make_rule(rules.FIXED, "7", name="Sverige", conditions=[
+        {"type": rules.SHIPPING_COUNTRY, "country": "SE"}])
+    client = api(customer)
+    first = checkout_with_shipping(client, shop)
+    assert sorted(r["name"] for r in read(client, first)["discountRules"]) == ["Gruppe", "Norge"]
+    factories.create_order(user=customer, lines=[(shop.mug, 1)])
+    second = checkout_with_shipping(client, shop)
+    assert sorted(r["name"] for r in read(client, second)["discountRules"]) == [
+        "Gruppe", "Igjen", "Norge"]
+    assert amount(read(client, second)["totalPrice"]["gross"]["amount"]) == Decimal("490.50")
+    stranger = api(factories.create_customer())
+    assert [r["name"] for r in read(stranger, checkout_with_shipping(stranger, shop)
+                                    )["discountRules"]] == ["Norge"]
+
+
 def test_rules_apply_only_while_the_plugin_is_on_and_survive_switching(api, shop, customer,
                                                                        all_plugins_active):
     from saleor.plugins.models import PluginConfiguration

@@ -103,7 +103,8 @@ def to_rule(rule: DiscountRule) -> rules.Rule:
     )
 
 
-def customer_facts(user_id) -> Optional[rules.Customer]:
+def customer_facts(user_id, groups=True, history=True) -> Optional[rules.Customer]:
+    """The customer's groups and order history (``groups``/``history``: read them at all)."""
     if not user_id:
         return None
     from saleor.order import OrderStatus
@@ -112,12 +113,12 @@ def customer_facts(user_id) -> Optional[rules.Customer]:
     from .models import CustomerGroup
 
     group_ids = frozenset(CustomerGroup.members.through.objects.filter(
-        user_id=user_id).values_list("customergroup_id", flat=True))
+        user_id=user_id).values_list("customergroup_id", flat=True)) if groups else frozenset()
     totals = (
         Order.objects.filter(user_id=user_id)
         .exclude(status__in=[OrderStatus.DRAFT, OrderStatus.CANCELED])
         .aggregate(count=Count("pk"), total=Sum("total_gross_amount"))
-    )
+    ) if history else {"count": 0, "total": 0}
     return rules.Customer(
         user_id=user_id,
         group_ids=group_ids,
@@ -152,8 +153,26 @@ def _amount(price: TaxedMoney, include_taxes: bool) -> Decimal:
     return (price.gross if include_taxes else price.net).amount
 
 
-def build_cart(checkout, lines, discounts, include_taxes: bool) -> rules.Cart:
+# What each kind of fact is read for: a cart is built with only what its rules ask about.
+GROUP_CONDITIONS = frozenset({rules.CUSTOMER_GROUP})
+ORDER_HISTORY_CONDITIONS = frozenset(
+    {rules.SECOND_ORDER, rules.FROM_SECOND_ORDER, rules.LIFETIME_TOTAL_AT_LEAST})
+CODE_CONDITIONS = frozenset({rules.CODE, rules.SINGLE_USE_CODE})
+COUNTRY_CONDITIONS = frozenset({rules.SHIPPING_COUNTRY})
+
+
+def condition_types(rule_list) -> frozenset:
+    return frozenset(c.type for rule in rule_list for c in rule.conditions)
+
+
+def build_cart(checkout, lines, discounts, include_taxes: bool,
+               needed: Optional[frozenset] = None) -> rules.Cart:
+    """The cart the rules judge; ``needed`` (condition types) leaves out the facts, and
+    their queries, that no rule asks about (None: every fact)."""
     from saleor.checkout.base_calculations import base_checkout_line_total
+
+    def wanted(types):
+        return needed is None or bool(needed & types)
 
     cart_lines = []
     discounts = list(discounts or [])
@@ -173,13 +192,14 @@ def build_cart(checkout, lines, discounts, include_taxes: bool) -> rules.Cart:
             undiscounted=rules.cents(undiscounted.amount),
             total=rules.cents(_amount(total, include_taxes)),
         ))
-    address = checkout.shipping_address
+    address = checkout.shipping_address if wanted(COUNTRY_CONDITIONS) else None
     return rules.Cart(
         lines=tuple(cart_lines),
-        customer=customer_facts(checkout.user_id),
+        customer=customer_facts(checkout.user_id, groups=wanted(GROUP_CONDITIONS),
+                                history=wanted(ORDER_HISTORY_CONDITIONS)),
         shipping_method_id=checkout.shipping_method_id,
         shipping_country=address.country.code if address else "",
-        code_ids=usable_code_ids(checkout),
+        code_ids=usable_code_ids(checkout) if wanted(CODE_CONDITIONS) else frozenset(),
     )
 
 
@@ -204,7 +224,7 @@ def evaluate_checkout(checkout, discounts, rule_list, include_taxes, cache: dict
         cache[("latest", checkout.pk)] = cached
         return cached
     lines = _lines(checkout) if lines is None else list(lines)
-    cart = build_cart(checkout, lines, discounts, include_taxes)
+    cart = build_cart(checkout, lines, discounts, include_taxes, condition_types(rule_list))
     evaluation = rules.evaluate(rule_list, cart)
     signature = {line.id: (line.variant_id, line.quantity) for line in cart.lines}
     cache[key] = cache[("latest", checkout.pk)] = (evaluation, signature)
