@@ -183,6 +183,19 @@ def test_rules_about_the_customer_and_the_address_see_them_at_checkout(api, rule
                                     )["discountRules"]] == ["Norge"]
 
 
+def test_a_rule_used_up_by_an_order_is_gone_from_the_next_checkout(api, rules_on, shop,
+                                                                  customer):
+    make_rule(rules.FIXED, "50", name="Én gang", usage_limit=1)
+    client = api(customer)
+    first = checkout_with_shipping(client, shop)
+    assert [r["name"] for r in read(client, first)["discountRules"]] == ["Én gang"]
+    assert pay_and_complete(client, first, Decimal("475.50"))["checkoutErrors"] == []
+    assert DiscountRule.objects.get(name="Én gang").used_count == 1
+    second = checkout_with_shipping(client, shop)
+    assert read(client, second)["discountRules"] == []
+    assert amount(read(client, second)["totalPrice"]["gross"]["amount"]) == Decimal("525.50")
+
+
 def test_rules_apply_only_while_the_plugin_is_on_and_survive_switching(api, shop, customer,
                                                                        all_plugins_active):
     from saleor.plugins.models import PluginConfiguration

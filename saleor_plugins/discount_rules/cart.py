@@ -34,8 +34,9 @@ _compiled = {"stamp": None, "rules": ()}
 _compiled_lock = threading.Lock()
 
 
-def rules_stamp() -> tuple:
-    """One query that changes whenever a rule, condition or code is added, changed or used."""
+def rules_state() -> tuple:
+    """One query: a stamp that changes whenever a rule, condition or code is added or
+    changed, and the rules whose usage limit is reached (orders change only those)."""
     rule_table = DiscountRule._meta.db_table
     condition_table = RuleCondition._meta.db_table
     code_table = DiscountCode._meta.db_table
@@ -43,35 +44,36 @@ def rules_stamp() -> tuple:
         cursor.execute(
             f"SELECT (SELECT count(*) FROM {rule_table}), (SELECT max(id) FROM {rule_table}), "
             f"(SELECT max(updated_at) FROM {rule_table}), "
-            f"(SELECT sum(used_count) FROM {rule_table}), "
             f"(SELECT count(*) FROM {condition_table}), (SELECT max(id) FROM {condition_table}), "
-            f"(SELECT count(*) FROM {code_table}), (SELECT max(id) FROM {code_table})"
+            f"(SELECT count(*) FROM {code_table}), (SELECT max(id) FROM {code_table}), "
+            f"(SELECT array_agg(id) FROM {rule_table} "
+            f"WHERE usage_limit IS NOT NULL AND used_count >= usage_limit)"
         )
-        return (connection.settings_dict["NAME"],) + tuple(cursor.fetchone())
+        *stamp, used_up = cursor.fetchone()
+    return (connection.settings_dict["NAME"],) + tuple(stamp), frozenset(used_up or ())
 
 
 def load_rules(now=None) -> List[rules.Rule]:
     """Active rules in their date window and under their usage limit.
 
-    Compiled rules are kept per process and rebuilt only when ``rules_stamp`` changes, so a
-    request costs one small query instead of three.
+    Compiled rules are kept per process and rebuilt only when the stamp of ``rules_state``
+    changes, so a request costs one small query instead of three; counting a rule's use
+    does not rebuild them.
     """
     now = now or timezone.now()
-    stamp = rules_stamp()
+    stamp, used_up = rules_state()
     with _compiled_lock:
         if _compiled["stamp"] != stamp:
             queryset = DiscountRule.objects.filter(is_active=True).prefetch_related(
                 "conditions", "codes")
             _compiled["rules"] = tuple(
-                (to_rule(rule), rule.starts_at, rule.ends_at, rule.usage_limit, rule.used_count)
-                for rule in queryset
-            )
+                (to_rule(rule), rule.starts_at, rule.ends_at) for rule in queryset)
             _compiled["stamp"] = stamp
         compiled = _compiled["rules"]
     return [
-        rule for rule, starts, ends, limit, used in compiled
+        rule for rule, starts, ends in compiled
         if (starts is None or starts <= now) and (ends is None or ends > now)
-        and (limit is None or used < limit)
+        and rule.id not in used_up
     ]
 
 
