@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from prices import Money, TaxedMoney
 
+from ..core import shop
 from . import rules
 from .models import (
     CheckoutCode,
@@ -36,7 +37,8 @@ _compiled_lock = threading.Lock()
 
 def rules_state() -> tuple:
     """One query: a stamp that changes whenever a rule, condition or code is added or
-    changed, and the rules whose usage limit is reached (orders change only those)."""
+    changed, the rules whose usage limit is reached (orders change only those), and the
+    shop's VAT mode (the rules' other per-request read)."""
     rule_table = DiscountRule._meta.db_table
     condition_table = RuleCondition._meta.db_table
     code_table = DiscountCode._meta.db_table
@@ -47,21 +49,25 @@ def rules_state() -> tuple:
             f"(SELECT count(*) FROM {condition_table}), (SELECT max(id) FROM {condition_table}), "
             f"(SELECT count(*) FROM {code_table}), (SELECT max(id) FROM {code_table}), "
             f"(SELECT array_agg(id) FROM {rule_table} "
-            f"WHERE usage_limit IS NOT NULL AND used_count >= usage_limit)"
+            f"WHERE usage_limit IS NOT NULL AND used_count >= usage_limit), "
+            f"{shop.include_taxes_sql()}"
         )
-        *stamp, used_up = cursor.fetchone()
-    return (connection.settings_dict["NAME"],) + tuple(stamp), frozenset(used_up or ())
+        *stamp, used_up, include_taxes = cursor.fetchone()
+    return (connection.settings_dict["NAME"],) + tuple(stamp), frozenset(used_up or ()), \
+        include_taxes
 
 
-def load_rules(now=None) -> List[rules.Rule]:
+def load_rules(now=None, fallback: Optional[dict] = None) -> List[rules.Rule]:
     """Active rules in their date window and under their usage limit.
 
     Compiled rules are kept per process and rebuilt only when the stamp of ``rules_state``
     changes, so a request costs one small query instead of three; counting a rule's use
-    does not rebuild them.
+    does not rebuild them. The VAT mode read with it goes to ``core.shop`` (``fallback``:
+    where it is kept outside a request).
     """
     now = now or timezone.now()
-    stamp, used_up = rules_state()
+    stamp, used_up, include_taxes = rules_state()
+    shop.remember_include_taxes(include_taxes, fallback)
     with _compiled_lock:
         if _compiled["stamp"] != stamp:
             queryset = DiscountRule.objects.filter(is_active=True).prefetch_related(

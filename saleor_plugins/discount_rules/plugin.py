@@ -1,8 +1,8 @@
 """Cart rules as a Saleor plugin: price hooks and order hooks → ``cart``."""
 from django.utils.functional import cached_property
 
+from ..core import request_cache, shop
 from ..core.config import ConfigField
-from ..core import request_cache
 from ..core.plugin import PackagePlugin
 from . import cart
 
@@ -37,18 +37,12 @@ class DiscountRulesPlugin(PackagePlugin):
     def rules(self):
         cache = self._cache
         if "rules" not in cache:
-            cache["rules"] = cart.load_rules()
+            cache["rules"] = cart.load_rules(fallback=self._own_cache)
         return cache["rules"]
 
     @property
     def include_taxes(self) -> bool:
-        cache = self._cache
-        if "include_taxes" not in cache:
-            from saleor.site.models import SiteSettings
-
-            cache["include_taxes"] = SiteSettings.objects.values_list(
-                "include_taxes_in_prices", flat=True).first() is not False
-        return cache["include_taxes"]
+        return shop.include_taxes(self._own_cache)
 
     @property
     def evaluations(self) -> dict:

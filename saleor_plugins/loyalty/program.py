@@ -13,7 +13,7 @@ from typing import Dict, Optional
 from django.db import transaction
 from prices import TaxedMoney
 
-from ..core import request_cache
+from ..core import request_cache, shop
 from . import ledger
 from .models import (
     EARN_PURCHASE,
@@ -44,18 +44,9 @@ def cache(fallback=None) -> dict:
     return request_cache.section(CACHE_SECTION, fallback if fallback is not None else {})
 
 
-def include_taxes() -> bool:
-    from saleor.site.models import SiteSettings
-
-    return SiteSettings.objects.values_list(
-        "include_taxes_in_prices", flat=True).first() is not False
-
-
 def taxes_included(store: dict) -> bool:
-    """The shop's VAT mode, read once per request."""
-    if "include_taxes" not in store:
-        store["include_taxes"] = include_taxes()
-    return store["include_taxes"]
+    """The shop's VAT mode, read once per request (``store`` keeps it outside one)."""
+    return shop.include_taxes(store)
 
 
 def product_exceptions(store: dict) -> Dict[int, ProductPointsSetting]:
