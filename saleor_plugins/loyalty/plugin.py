@@ -68,7 +68,7 @@ class LoyaltyPlugin(PackagePlugin):
         return {}
 
     def redemption(self, checkout, discounts, lines=None):
-        lines = program.checkout_lines(checkout) if lines is None else list(lines)
+        lines = None if lines is None else list(lines)
         return program.evaluate(checkout, lines, discounts, self.config, self._store)
 
     def forget(self, checkout):

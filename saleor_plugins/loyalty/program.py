@@ -144,38 +144,61 @@ def cached_for_line(store: dict, line) -> Optional[Redemption]:
     """The request's evaluation of the line's checkout while it still describes the line;
     Saleor prices each line on its own, usually without its checkout loaded."""
     cached = store.get(("redemption", line.checkout_id))
-    if cached is not None and (line.pk, line.variant_id, line.quantity) in cached[0]:
+    if cached is not None and (cached[0] is None
+                               or (line.pk, line.variant_id, line.quantity) in cached[0]):
         return cached[1]
     return None
 
 
+def held_points(checkout, store: dict):
+    """The checkout's points hold if it may be spent, read once per request (``forget``
+    drops it); most checkouts have none, and then their lines are never needed."""
+    if not checkout.user_id:
+        return None
+    key = ("reservation", checkout.pk)
+    if key not in store:
+        store[key] = ledger.active_reservation(checkout.token)
+    reservation = store[key]
+    if reservation is None or reservation.account.user_id != checkout.user_id \
+            or reservation.account.excluded:
+        return None
+    return reservation
+
+
 def evaluate(checkout, lines, discounts, config, store: dict) -> Redemption:
-    """The points a checkout spends and how they lower its lines (cached per request)."""
+    """The points a checkout spends and how they lower its lines (cached per request).
+
+    ``lines`` None: read only when the checkout holds points. Without a hold nothing is
+    spent, whatever the lines (cached with signature None)."""
     key = ("redemption", checkout.pk)
-    signature = _signature(lines)
     cached = store.get(key)
+    if cached is not None and cached[0] is None:
+        return cached[1]
+    reservation = held_points(checkout, store)
+    if reservation is None:
+        store[key] = (None, Redemption())
+        return store[key][1]
+    lines = checkout_lines(checkout) if lines is None else lines
+    signature = _signature(lines)
     if cached is not None and cached[0] == signature:
         return cached[1]
-    redemption = Redemption()
-    reservation = ledger.active_reservation(checkout.token) if checkout.user_id else None
-    if reservation is not None and reservation.account.user_id == checkout.user_id \
-            and not reservation.account.excluded:
-        taxes = taxes_included(store)
-        capacity = eligible_capacity(lines, discounts, taxes, product_exceptions(store))
-        points = min(reservation.points, max_points_for_lines(capacity, config))
-        if config.max_points_per_order:
-            points = min(points, config.max_points_per_order)
-        cents = _cents(value_of(points, config))
-        per_unit = allocate(capacity, cents)
-        redemption = Redemption(
-            points=points, cents=sum(per_unit[pk] * capacity[pk][0] for pk in per_unit),
-            per_unit=per_unit, capacity_cents=sum(q * c for q, c in capacity.values()))
+    taxes = taxes_included(store)
+    capacity = eligible_capacity(lines, discounts, taxes, product_exceptions(store))
+    points = min(reservation.points, max_points_for_lines(capacity, config))
+    if config.max_points_per_order:
+        points = min(points, config.max_points_per_order)
+    cents = _cents(value_of(points, config))
+    per_unit = allocate(capacity, cents)
+    redemption = Redemption(
+        points=points, cents=sum(per_unit[pk] * capacity[pk][0] for pk in per_unit),
+        per_unit=per_unit, capacity_cents=sum(q * c for q, c in capacity.values()))
     store[key] = (signature, redemption)
     return redemption
 
 
 def forget(store: dict, checkout) -> None:
     store.pop(("redemption", checkout.pk), None)
+    store.pop(("reservation", checkout.pk), None)
 
 
 def checkout_lines(checkout):
@@ -277,7 +300,7 @@ def record_order(order, checkout, discounts, config) -> Optional[OrderPoints]:
         return None
     account = ledger.account_for(order.user)
     store = cache()
-    lines = checkout_lines(checkout)
+    lines = checkout_lines(checkout) if held_points(checkout, store) is not None else []
     redemption = evaluate(checkout, lines, discounts, config, store) if not account.excluded \
         else Redemption()
     variant_cents = {str(line.variant_id): redemption.per_unit.get(line.pk, 0) for line in lines}
@@ -318,7 +341,7 @@ def check_before_payment(checkout, discounts, config) -> Optional[str]:
     if not checkout.user_id:
         return None
     store = cache()
-    redemption = evaluate(checkout, checkout_lines(checkout), discounts, config, store)
+    redemption = evaluate(checkout, None, discounts, config, store)
     if not redemption.points:
         return None
     account = LoyaltyAccount.objects.get(user_id=checkout.user_id)
