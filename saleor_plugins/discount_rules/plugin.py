@@ -1,7 +1,7 @@
 """Cart rules as a Saleor plugin: price hooks and order hooks → ``cart``."""
 from django.utils.functional import cached_property
 
-from ..core import request_cache, shop
+from ..core import order_checkout, request_cache, shop
 from ..core.config import ConfigField
 from ..core.plugin import PackagePlugin
 from . import cart
@@ -102,20 +102,16 @@ class DiscountRulesPlugin(PackagePlugin):
         return previous_value
 
     def preprocess_order_creation(self, checkout, discounts, previous_value):
+        order_checkout.remember(checkout, discounts)
         evaluation, _ = self.evaluate(checkout, discounts)
         if evaluation is not None:
             cart.reserve_codes(checkout, evaluation)
         return previous_value
 
     def order_created(self, order, previous_value):
-        from django.utils import timezone
-        from saleor.checkout.models import Checkout
-        from saleor.discount.utils import fetch_discounts
-
-        checkout = Checkout.objects.filter(token=order.checkout_token).first() \
-            if order.checkout_token else None
+        checkout, discounts = order_checkout.checkout_of(order)
         if checkout is not None:
-            evaluation, _ = self.evaluate(checkout, fetch_discounts(timezone.now()))
+            evaluation, _ = self.evaluate(checkout, discounts)
             if evaluation is not None and evaluation.applied:
                 cart.record_order(order, checkout, evaluation)
         return previous_value

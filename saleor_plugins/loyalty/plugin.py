@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.utils.functional import cached_property
 
+from ..core import order_checkout
 from ..core.config import ConfigField
 from ..core.plugin import PackagePlugin
 from . import program
@@ -95,6 +96,7 @@ class LoyaltyPlugin(PackagePlugin):
         from django.utils.translation import gettext as _
         from saleor.checkout.error_codes import CheckoutErrorCode
 
+        order_checkout.remember(checkout, discounts)
         if program.check_before_payment(checkout, discounts, self.config):
             raise ValidationError(
                 _("Your points balance has changed. Apply your points again."),
@@ -103,15 +105,12 @@ class LoyaltyPlugin(PackagePlugin):
         return previous_value
 
     def order_created(self, order, previous_value):
-        from django.utils import timezone
-        from saleor.checkout.models import Checkout
-        from saleor.discount.utils import fetch_discounts
-
-        checkout = Checkout.objects.filter(token=order.checkout_token).first() \
-            if order.checkout_token else None
-        if checkout is None or order.user_id is None:
+        if order.user_id is None:
             return previous_value
-        program.record_order(order, checkout, fetch_discounts(timezone.now()), self.config)
+        checkout, discounts = order_checkout.checkout_of(order)
+        if checkout is None:
+            return previous_value
+        program.record_order(order, checkout, discounts, self.config)
         if order.is_fully_paid():
             program.order_paid(order, self.config)
         return previous_value
