@@ -11,6 +11,7 @@ from saleor.warehouse.models import Allocation
 
 from saleor_plugins.discount_rules import rules
 from saleor_plugins.discount_rules.models import (
+    CheckoutCode,
     CodeRedemption,
     DiscountCode,
     DiscountRule,
@@ -235,6 +236,11 @@ def test_codes_are_entered_on_the_checkout_next_to_saleors_voucher(api, rules_on
     completed = pay_and_complete(client, checkout, Decimal("477.85"))
     assert completed["checkoutErrors"] == []
     assert DiscountCode.objects.get(code="KAFFE10").used_count == 1
+    assert DiscountRule.objects.get(pk=rule.pk).used_count == 1
+    order = Order.objects.get(token=completed["order"]["token"])
+    assert list(CodeRedemption.objects.filter(code__code="KAFFE10").values_list(
+        "order_id", flat=True)) == [order.pk]
+    assert not CheckoutCode.objects.filter(checkout_token=checkout["token"]).exists()
 
 
 def test_single_use_code_needs_an_account_and_works_once(api, rules_on, shop, customer):
@@ -264,8 +270,6 @@ def test_single_use_code_completes_once_when_two_checkouts_race(shop, customer, 
     rule = make_rule(rules.FIXED, "100", name="En gang", conditions=[
         {"type": rules.SINGLE_USE_CODE}])
     code = DiscountCode.objects.create(rule=rule, code="ENGANG", once_per_customer=True)
-    from saleor_plugins.discount_rules.models import CheckoutCode
-
     checkouts = []
     for _ in range(2):
         checkout = factories.create_checkout(

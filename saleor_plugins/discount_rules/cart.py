@@ -297,10 +297,8 @@ def record_order(order, checkout, evaluation) -> List[OrderRule]:
     """When the order is created: what applied, code uses, rule usage, gift lines."""
     codes = {c.pk: c.code for c in DiscountCode.objects.filter(
         pk__in=[a.code_id for a in evaluation.applied if a.code_id])}
-    recorded = []
-    for applied in evaluation.applied:
-        gift_line = add_gift_line(order, applied) if applied.gift_variant_id else None
-        recorded.append(OrderRule.objects.create(
+    recorded = [
+        OrderRule(
             order=order,
             rule_id=applied.rule.id,
             name=applied.rule.name,
@@ -310,15 +308,29 @@ def record_order(order, checkout, evaluation) -> List[OrderRule]:
             currency=order.currency,
             code=codes.get(applied.code_id, ""),
             free_shipping=applied.free_shipping,
-            gift_line=gift_line,
-        ))
-        DiscountRule.objects.filter(pk=applied.rule.id).update(used_count=F("used_count") + 1)
-    redeemed = CodeRedemption.objects.filter(checkout_token=checkout.token, order__isnull=True)
-    code_ids = list(redeemed.values_list("code_id", flat=True))
-    redeemed.update(order=order)
-    DiscountCode.objects.filter(pk__in=code_ids).update(used_count=F("used_count") + 1)
-    CheckoutCode.objects.filter(checkout_token=checkout.token).delete()
+            gift_line=add_gift_line(order, applied) if applied.gift_variant_id else None,
+        )
+        for applied in evaluation.applied
+    ]
+    OrderRule.objects.bulk_create(recorded)
+    DiscountRule.objects.filter(pk__in=[applied.rule.id for applied in evaluation.applied]
+                                ).update(used_count=F("used_count") + 1)
+    _settle_codes(order, checkout.token)
     return recorded
+
+
+def _settle_codes(order, checkout_token) -> None:
+    """The checkout's code uses get the order, their codes count one use more, and the
+    entered codes go: one statement (most checkouts have none of either)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH redeemed AS (UPDATE {CodeRedemption._meta.db_table} SET order_id = %s "
+            f"WHERE checkout_token = %s AND order_id IS NULL RETURNING code_id), "
+            f"counted AS (UPDATE {DiscountCode._meta.db_table} "
+            f"SET used_count = used_count + 1 WHERE id IN (SELECT code_id FROM redeemed)) "
+            f"DELETE FROM {CheckoutCode._meta.db_table} WHERE checkout_token = %s",
+            [order.pk, checkout_token, checkout_token],
+        )
 
 
 def add_gift_line(order, applied):
