@@ -110,8 +110,9 @@ class LoyaltyPlugin(PackagePlugin):
         checkout, discounts = order_checkout.checkout_of(order)
         if checkout is None:
             return previous_value
-        program.record_order(order, checkout, discounts, self.config)
-        if order.is_fully_paid():
+        paid = order.is_fully_paid()
+        program.record_order(order, checkout, discounts, self.config, paid=paid)
+        if paid:  # referrals; purchase points were written spendable already
             program.order_paid(order, self.config)
         return previous_value
 

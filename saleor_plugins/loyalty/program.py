@@ -18,6 +18,7 @@ from . import ledger
 from .models import (
     EARN_PURCHASE,
     EARN_REFERRAL,
+    POSTED,
     LoyaltyAccount,
     OrderPoints,
     ProductPointsSetting,
@@ -294,8 +295,11 @@ def earn_base_for_order(order, config, per_unit: Dict[str, int], gross_prices) -
     return max(base, Decimal(0)).quantize(CENT)
 
 
-def record_order(order, checkout, discounts, config) -> Optional[OrderPoints]:
-    """When the order is created: spend its held points, note what it will earn."""
+def record_order(order, checkout, discounts, config, paid=False) -> Optional[OrderPoints]:
+    """When the order is created: spend its held points, note what it will earn.
+
+    ``paid``: the order is paid already; points that come on payment are then written
+    spendable at once instead of pending and posted a moment later."""
     if order.user_id is None:
         return None
     account = ledger.account_for(order.user)
@@ -315,7 +319,7 @@ def record_order(order, checkout, discounts, config) -> Optional[OrderPoints]:
         taxes = taxes_included(store)
         base = earn_base_for_order(order, config, variant_cents, taxes)
         earned = 0 if account.excluded else points_for(base, config)
-        record, _ = OrderPoints.objects.get_or_create(order=order, defaults=dict(
+        record, created = OrderPoints.objects.get_or_create(order=order, defaults=dict(
             account=account, points_earned=earned,
             points_redeemed=-entry.points if entry else 0,
             redeemed_amount=amount if entry else 0, currency=order.currency,
@@ -323,9 +327,13 @@ def record_order(order, checkout, discounts, config) -> Optional[OrderPoints]:
             point_value=config.point_value,
         ))
         if earned:
-            ledger.earn(account, EARN_PURCHASE, earned, key=ledger.purchase_key(order),
-                        pending=True, order=order, rate=config.points_per_currency_unit,
-                        amount=base)
+            spendable = paid and config.earn_when == "paid"
+            earning = ledger.earn(
+                account, EARN_PURCHASE, earned, key=ledger.purchase_key(order),
+                pending=not spendable, expiry_months=config.expiry_months, order=order,
+                rate=config.points_per_currency_unit, amount=base)
+            if spendable and created and earning.status == POSTED:
+                notify_earned(earning.pk)
         if entry is not None:
             from saleor.order import events
 
