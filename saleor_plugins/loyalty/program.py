@@ -11,6 +11,7 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Dict, Optional
 
 from django.db import transaction
+from django.utils import timezone
 from prices import TaxedMoney
 
 from ..core import request_cache, shop
@@ -151,17 +152,23 @@ def cached_for_line(store: dict, line) -> Optional[Redemption]:
     return None
 
 
-def held_points(checkout, store: dict):
-    """The checkout's points hold if it may be spent, read once per request (``forget``
-    drops it); most checkouts have none, and then their lines are never needed."""
-    if not checkout.user_id:
-        return None
+def _reservation_row(checkout, store: dict):
+    """The checkout's reservation row, expired or not, read once per request (``forget``
+    drops it)."""
     key = ("reservation", checkout.pk)
     if key not in store:
-        store[key] = ledger.active_reservation(checkout.token)
-    reservation = store[key]
-    if reservation is None or reservation.account.user_id != checkout.user_id \
-            or reservation.account.excluded:
+        store[key] = ledger.reservation_of(checkout.token)
+    return store[key]
+
+
+def held_points(checkout, store: dict):
+    """The checkout's points hold if it may be spent; most checkouts have none, and then
+    their lines are never needed."""
+    if not checkout.user_id:
+        return None
+    reservation = _reservation_row(checkout, store)
+    if reservation is None or reservation.expires_at <= timezone.now() \
+            or reservation.account.user_id != checkout.user_id or reservation.account.excluded:
         return None
     return reservation
 
@@ -309,23 +316,29 @@ def record_order(order, checkout, discounts, config, paid=False) -> Optional[Ord
         else Redemption()
     variant_cents = {str(line.variant_id): redemption.per_unit.get(line.pk, 0) for line in lines}
     amount = Decimal(redemption.cents) / 100
-    with transaction.atomic():
+    # no savepoints: this runs inside Saleor's order creation, which rolls back as a whole
+    with transaction.atomic(savepoint=False):
         entry = None
         if redemption.points:
             entry = ledger.redeem_for_order(account, order, redemption.points, amount,
                                             config.point_value, checkout.token)
-        else:
+        elif _reservation_row(checkout, store) is not None:
             ledger.release(checkout.token)
         taxes = taxes_included(store)
         base = earn_base_for_order(order, config, variant_cents, taxes)
         earned = 0 if account.excluded else points_for(base, config)
-        record, created = OrderPoints.objects.get_or_create(order=order, defaults=dict(
-            account=account, points_earned=earned,
-            points_redeemed=-entry.points if entry else 0,
-            redeemed_amount=amount if entry else 0, currency=order.currency,
-            earn_base=base, earn_rate=config.points_per_currency_unit,
-            point_value=config.point_value,
-        ))
+        # a second call for the order finds the first record; no other transaction can
+        # write one for an order this transaction is creating
+        record = OrderPoints.objects.filter(order=order).first()
+        created = record is None
+        if created:
+            record = OrderPoints.objects.create(
+                order=order, account=account, points_earned=earned,
+                points_redeemed=-entry.points if entry else 0,
+                redeemed_amount=amount if entry else 0, currency=order.currency,
+                earn_base=base, earn_rate=config.points_per_currency_unit,
+                point_value=config.point_value,
+            )
         if earned:
             spendable = paid and config.earn_when == "paid"
             earning = ledger.earn(
