@@ -215,6 +215,13 @@ def _lines(checkout):
     return list(checkout.lines.select_related("variant__product"))
 
 
+def lines_with_checkout(checkout_token) -> list:
+    from saleor.checkout.models import CheckoutLine
+
+    return list(CheckoutLine.objects.filter(checkout_id=checkout_token).select_related(
+        "checkout", "variant__product"))
+
+
 def evaluation_key(checkout):
     return (checkout.pk, checkout.shipping_method_id, checkout.shipping_address_id,
             checkout.user_id, checkout.last_change)

@@ -73,15 +73,20 @@ class DiscountRulesPlugin(PackagePlugin):
         # request's latest evaluation of that checkout while it still describes this line.
         line_state = (checkout_line.variant_id, checkout_line.quantity)
         checkout = checkout_line._state.fields_cache.get("checkout")
+        lines = None
         if checkout is None:
             latest = self.evaluations.get(("latest", checkout_line.checkout_id))
             if latest is not None and latest[1].get(checkout_line.pk) == line_state:
                 return latest
+            # the checkout comes with its lines (one query); the plugins after this one
+            # find it on the line
+            lines = cart.lines_with_checkout(checkout_line.checkout_id)
+            checkout_line.checkout = lines[0].checkout if lines else checkout_line.checkout
             checkout = checkout_line.checkout
-        result = self.evaluate(checkout, discounts)
+        result = self.evaluate(checkout, discounts, lines)
         if result[1].get(checkout_line.pk) != line_state:
             self.forget(checkout)  # the cart changed since it was evaluated
-            result = self.evaluate(checkout, discounts)
+            result = self.evaluate(checkout, discounts, lines)
         return result
 
     def calculate_checkout_shipping(self, checkout, lines, discounts, previous_value):
