@@ -112,8 +112,8 @@ class LoyaltyPlugin(PackagePlugin):
             return previous_value
         paid = order.is_fully_paid()
         program.record_order(order, checkout, discounts, self.config, paid=paid)
-        if paid:  # referrals; purchase points were written spendable already
-            program.order_paid(order, self.config)
+        if paid:  # the rest of order_paid: record_order made the purchase points spendable
+            program.reward_referral(order, self.config)
         return previous_value
 
     def order_fully_paid(self, order, previous_value):

@@ -306,7 +306,8 @@ def record_order(order, checkout, discounts, config, paid=False) -> Optional[Ord
     """When the order is created: spend its held points, note what it will earn.
 
     ``paid``: the order is paid already; points that come on payment are then written
-    spendable at once instead of pending and posted a moment later."""
+    spendable at once instead of pending and posted a moment later (the rest of
+    ``order_paid`` is the caller's: ``reward_referral``)."""
     if order.user_id is None:
         return None
     account = ledger.account_for(order.user)
@@ -339,14 +340,11 @@ def record_order(order, checkout, discounts, config, paid=False) -> Optional[Ord
                 earn_base=base, earn_rate=config.points_per_currency_unit,
                 point_value=config.point_value,
             )
-        if earned:
-            spendable = paid and config.earn_when == "paid"
-            earning = ledger.earn(
-                account, EARN_PURCHASE, earned, key=ledger.purchase_key(order),
-                pending=not spendable, expiry_months=config.expiry_months, order=order,
-                rate=config.points_per_currency_unit, amount=base)
-            if spendable and created and earning.status == POSTED:
-                notify_earned(earning.pk)
+        spendable = paid and config.earn_when == "paid"
+        earning = ledger.earn(
+            account, EARN_PURCHASE, earned, key=ledger.purchase_key(order),
+            pending=not spendable, expiry_months=config.expiry_months, order=order,
+            rate=config.points_per_currency_unit, amount=base) if earned else None
         if entry is not None:
             from saleor.order import events
 
@@ -354,6 +352,12 @@ def record_order(order, checkout, discounts, config, paid=False) -> Optional[Ord
                 order=order, user=None,
                 message="Redeemed points: %d points (-%s %s)" % (
                     record.points_redeemed, amount, order.currency))
+    if spendable:
+        if earning is not None and earning.status == POSTED:
+            if created:
+                notify_earned(earning.pk)
+        else:  # a pending earning of an earlier call for this order
+            make_spendable(order, config)
     return record
 
 
