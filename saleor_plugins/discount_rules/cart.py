@@ -239,11 +239,25 @@ def evaluate_checkout(checkout, discounts, rule_list, include_taxes, cache: dict
         cache[("latest", checkout.pk)] = cached
         return cached
     lines = _lines(checkout) if lines is None else list(lines)
+    cache[("lines", checkout.pk)] = lines
     cart = build_cart(checkout, lines, discounts, include_taxes, condition_types(rule_list))
     evaluation = rules.evaluate(rule_list, cart)
     signature = {line.id: (line.variant_id, line.quantity) for line in cart.lines}
     cache[key] = cache[("latest", checkout.pk)] = (evaluation, signature)
     return evaluation, signature
+
+
+def loaded_lines(cache: dict, checkout, saleor_lines) -> Optional[list]:
+    """The lines this request loaded for the checkout, while Saleor's own ``lines`` of it
+    are still the same lines (a new shipping method needs a new evaluation, not new lines)."""
+    loaded = cache.get(("lines", checkout.pk))
+    if loaded is None or not isinstance(saleor_lines, (list, tuple)):
+        return None
+
+    def state(lines):
+        return {(line.pk, line.variant_id, line.quantity) for line in lines}
+
+    return loaded if state(loaded) == state(saleor_lines) else None
 
 
 def forget(cache: dict, checkout):

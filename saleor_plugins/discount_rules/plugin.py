@@ -90,7 +90,8 @@ class DiscountRulesPlugin(PackagePlugin):
         return result
 
     def calculate_checkout_shipping(self, checkout, lines, discounts, previous_value):
-        evaluation, _ = self.evaluate(checkout, discounts)
+        evaluation, _ = self.evaluate(checkout, discounts,
+                                      cart.loaded_lines(self.evaluations, checkout, lines))
         if evaluation is not None and evaluation.free_shipping:
             return cart.zero_shipping(previous_value.currency)
         return previous_value
