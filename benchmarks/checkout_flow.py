@@ -31,6 +31,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from graphene import Node  # noqa: E402
 
+from tests.factories import set_package_plugins_active  # noqa: E402
+
 COMMAND = "python benchmarks/checkout_flow.py"
 STEPS = ("checkoutCreate", "checkoutLinesAdd", "checkoutShippingMethodUpdate",
          "checkoutPaymentCreate", "checkoutComplete")
@@ -81,19 +83,6 @@ def add_package_data(category):
                                        (rules.FREE_SHIPPING, 0)]):
         rule = DiscountRule.objects.create(name=f"Regel {i}", kind=kind, value=value)
         RuleCondition.objects.create(rule=rule, type=rules.CATEGORY, category=category)
-
-
-def set_plugins_active(active):
-    from saleor.plugins.models import PluginConfiguration
-
-    from saleor_plugins.core.plugin import package_plugin_classes
-
-    for plugin_class in package_plugin_classes():
-        PluginConfiguration.objects.update_or_create(
-            identifier=plugin_class.PLUGIN_ID,
-            defaults={"name": plugin_class.PLUGIN_NAME, "active": active,
-                      "configuration": plugin_class.DEFAULT_CONFIGURATION},
-        )
 
 
 def post(client, query, variables):
@@ -148,11 +137,11 @@ def main(argv=None):
         samples = {True: {s: [] for s in STEPS}, False: {s: [] for s in STEPS}}
         totals = {}
         for active in (False, True):  # warm up both paths
-            set_plugins_active(active)
+            set_package_plugins_active(active)
             one_checkout(client, coffee, mug, method)
         for _ in range(args.rounds):
             for active in (False, True):
-                set_plugins_active(active)
+                set_package_plugins_active(active)
                 steps, totals[active] = one_checkout(client, coffee, mug, method)
                 for step, value in steps.items():
                     samples[active][step].append(value)

@@ -10,6 +10,8 @@ from pathlib import Path
 T = {
  # Discount rules
  "The code %(code)s has been used up.": ("Koden %(code)s er brukt opp.", "Koden %(code)s är förbrukad.", "Koden %(code)s er brugt op.", "Der Code %(code)s ist aufgebraucht."),
+ "The total has changed since you paid. Pay the new total.": ("Totalbeløpet er endret siden du betalte. Betal det nye beløpet.", "Totalbeloppet har ändrats sedan du betalade. Betala det nya beloppet.", "Totalbeløbet er ændret, siden du betalte. Betal det nye beløb.", "Der Gesamtbetrag hat sich seit Ihrer Zahlung geändert. Bitte zahlen Sie den neuen Betrag."),
+ "The offer %(name)s has run out.": ("Tilbudet %(name)s er brukt opp.", "Erbjudandet %(name)s är slut.", "Tilbuddet %(name)s er opbrugt.", "Das Angebot %(name)s ist aufgebraucht."),
  "You have already used the code %(code)s.": ("Du har allerede brukt koden %(code)s.", "Du har redan använt koden %(code)s.", "Du har allerede brugt koden %(code)s.", "Sie haben den Code %(code)s bereits verwendet."),
  "Not a valid ID.": ("Ikke en gyldig ID.", "Inte ett giltigt ID.", "Ikke et gyldigt ID.", "Keine gültige ID."),
  "Couldn't find it: %(id)s": ("Fant den ikke: %(id)s", "Hittades inte: %(id)s", "Kunne ikke findes: %(id)s", "Nicht gefunden: %(id)s"),

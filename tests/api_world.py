@@ -9,10 +9,8 @@ from decimal import Decimal
 from typing import Dict, List
 
 from graphene import Node
-from saleor.plugins.models import PluginConfiguration
 
 from saleor_plugins.core.permissions import PACKAGE_PERMISSION_ENUMS
-from saleor_plugins.core.plugin import package_plugin_classes
 
 from . import factories
 
@@ -41,17 +39,8 @@ class World:
         ]
 
 
-def switch_on_package_plugins():
-    for plugin_class in package_plugin_classes():
-        PluginConfiguration.objects.update_or_create(
-            identifier=plugin_class.PLUGIN_ID,
-            defaults={"name": plugin_class.PLUGIN_NAME, "active": True,
-                      "configuration": plugin_class.DEFAULT_CONFIGURATION},
-        )
-
-
 def build_world() -> World:
-    switch_on_package_plugins()
+    factories.set_package_plugins_active()
     zone = factories.create_shipping_zone(countries=["NO"], price="49.00")
     warehouse = factories.create_warehouse([zone])
     category = factories.create_category("Te")

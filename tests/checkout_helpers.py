@@ -8,6 +8,14 @@ mutation($input: CheckoutCreateInput!) {
   }
 }"""
 
+LINES_ADD = """
+mutation($checkoutId: ID!, $lines: [CheckoutLineInput]!) {
+  checkoutLinesAdd(checkoutId: $checkoutId, lines: $lines) {
+    checkout { totalPrice { gross { amount } } }
+    checkoutErrors { field message code }
+  }
+}"""
+
 SHIPPING_UPDATE = """
 mutation($checkoutId: ID!, $shippingMethodId: ID!) {
   checkoutShippingMethodUpdate(checkoutId: $checkoutId, shippingMethodId: $shippingMethodId) {
@@ -41,6 +49,11 @@ ADDRESS = {
     "country": "NO",
     "phone": "+4722334455",
 }
+
+
+def first_errors(payload):
+    """The first non-empty ``...Errors`` list of a mutation's payload, or []."""
+    return next((v for k, v in payload.items() if k.endswith("rrors") and v), [])
 
 
 def create_checkout(client, lines, email="kari@example.com"):

@@ -3,8 +3,6 @@ from django.contrib.sites.models import Site
 from saleor.plugins.models import PluginConfiguration
 from saleor.site.models import SiteSettings
 
-from saleor_plugins.core.plugin import package_plugin_classes
-
 from . import factories
 from .celery_worker import celery_worker  # noqa: F401 (fixture)
 from .graphql_client import GraphQLClient
@@ -33,16 +31,7 @@ def site(db):
 @pytest.fixture
 def all_plugins_active(db):
     """Switch on every package plugin, as a merchant does in the dashboard."""
-    for plugin_class in package_plugin_classes():
-        PluginConfiguration.objects.update_or_create(
-            identifier=plugin_class.PLUGIN_ID,
-            defaults={
-                "name": plugin_class.PLUGIN_NAME,
-                "active": True,
-                "configuration": plugin_class.DEFAULT_CONFIGURATION,
-            },
-        )
-    return package_plugin_classes()
+    return factories.set_package_plugins_active()
 
 
 @pytest.fixture

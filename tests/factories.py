@@ -9,10 +9,13 @@ from saleor.account.models import Address, User
 from saleor.checkout.models import Checkout
 from saleor.checkout.utils import add_variant_to_checkout
 from saleor.order.models import Order
+from saleor.plugins.models import PluginConfiguration
 from saleor.product.models import Category, Product, ProductType, ProductVariant
 from saleor.shipping import ShippingMethodType
 from saleor.shipping.models import ShippingMethod, ShippingZone
 from saleor.warehouse.models import Stock, Warehouse
+
+from saleor_plugins.core.plugin import package_plugin_classes
 
 _sequence = itertools.count(1)
 
@@ -23,6 +26,19 @@ def _next():
 
 def money(amount) -> Money:
     return Money(Decimal(str(amount)), settings.DEFAULT_CURRENCY)
+
+
+def set_package_plugins_active(active=True):
+    """Every package plugin on (or off) with its default configuration, as a merchant sets
+    them in the dashboard; returns the plugin classes."""
+    classes = package_plugin_classes()
+    for plugin_class in classes:
+        PluginConfiguration.objects.update_or_create(
+            identifier=plugin_class.PLUGIN_ID,
+            defaults={"name": plugin_class.PLUGIN_NAME, "active": active,
+                      "configuration": plugin_class.DEFAULT_CONFIGURATION},
+        )
+    return classes
 
 
 def create_address(country="NO", **fields) -> Address:

@@ -5,6 +5,11 @@ from django.test import Client
 from django.urls import reverse
 from graphql_jwt.shortcuts import get_token
 
+TOKEN_CREATE = """
+mutation($email: String!, $password: String!) {
+  tokenCreate(email: $email, password: $password) { token user { isStaff } errors { message } }
+}"""
+
 
 class GraphQLClient:
     def __init__(self, user=None, language=None):
@@ -36,6 +41,45 @@ class GraphQLClient:
         content = self.execute(query, variables)
         assert "errors" not in content, content["errors"]
         return content["data"]
+
+
+class HttpGraphQLClient:
+    """The same interface over real HTTP (``requests``), logged in through ``tokenCreate``.
+
+    Every response's status and top-level errors are kept in ``statuses`` and ``errors`` so a
+    test with many clients can count them afterwards instead of failing in a thread.
+    """
+
+    def __init__(self, url, timeout=30):
+        import requests
+
+        self.url = url
+        self.timeout = timeout
+        self.session = requests.Session()
+        self.statuses = []
+        self.errors = []
+
+    def login(self, email, password):
+        login = self.data(TOKEN_CREATE, {"email": email, "password": password})["tokenCreate"]
+        assert login["errors"] == [], login["errors"]
+        self.session.headers["Authorization"] = f"JWT {login['token']}"
+
+    def execute(self, query: str, variables=None) -> dict:
+        response = self.session.post(self.url, json={"query": query, "variables": variables or {}},
+                                     timeout=self.timeout)
+        self.statuses.append(response.status_code)
+        assert response.status_code in (200, 400), response.text[:2000]
+        content = response.json()
+        self.errors.extend(content.get("errors") or [])
+        return content
+
+    def data(self, query: str, variables=None) -> dict:
+        content = self.execute(query, variables)
+        assert "errors" not in content, content["errors"]
+        return content["data"]
+
+    def close(self):
+        self.session.close()
 
 
 def is_permission_denied(content: dict) -> bool:

@@ -54,3 +54,9 @@ class FlatVatSamplePlugin(PackagePlugin):
 
     def calculate_order_shipping(self, order, previous_value):
         return self._tax(previous_value)
+
+    def apply_taxes_to_product(self, product, price, country, previous_value):
+        return self._tax(previous_value)
+
+    def apply_taxes_to_shipping(self, price, shipping_address, previous_value):
+        return self._tax(previous_value)

@@ -139,3 +139,15 @@ def run_renewals(day):
     from saleor_plugins.subscription.tasks import renew_due_subscriptions
 
     return renew_due_subscriptions.delay(day.isoformat()).get()
+
+
+def invoice_a_month(subscription):
+    """Switch to monthly billing and renew every delivery of the next order's month;
+    returns (first day of that month, first day of the next)."""
+    subscription.billing = "monthly"
+    subscription.save()
+    month = subscription.next_order_date.replace(day=1)
+    while subscription.next_order_date.replace(day=1) == month:
+        run_renewals(subscription.next_order_date)
+        subscription.refresh_from_db()
+    return month, (month + days(32)).replace(day=1)

@@ -8,10 +8,7 @@ from saleor.product.models import Product
 from saleor_plugins.core.plugin import PackagePlugin
 from saleor_plugins.demo import runner
 
-TOKEN_CREATE = """
-mutation($email: String!, $password: String!) {
-  tokenCreate(email: $email, password: $password) { token user { isStaff } errors { message } }
-}"""
+from .graphql_client import TOKEN_CREATE
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from saleor_plugins.discount_rules.models import (
     DiscountCode,
     DiscountRule,
     RuleCondition,
+    RuleUse,
 )
 
 from . import factories
@@ -307,6 +308,47 @@ def test_single_use_code_completes_once_when_two_checkouts_race(shop, customer, 
     assert Order.objects.get().total.gross.amount == Decimal("425.50")
 
 
+def test_last_use_of_a_limited_rule_is_reserved_before_payment(api, rules_on, shop, customer):
+    import uuid
+
+    offer = make_rule(rules.FIXED, "50.00", name="Siste", usage_limit=1)
+    client = api(customer)
+    checkout = checkout_with_shipping(client, shop)
+    assert amount(read(client, checkout)["totalPrice"]["gross"]["amount"]) == Decimal("475.50")
+    elsewhere = RuleUse.objects.create(rule=offer, checkout_token=uuid.uuid4())  # paying now
+    refused = pay_and_complete(client, checkout, Decimal("475.50"))
+    assert refused["checkoutErrors"] == [{"field": None, "code": "VOUCHER_NOT_APPLICABLE",
+                                          "message": "The offer Siste has run out."}]
+    assert not Order.objects.exists() and RuleUse.objects.get() == elsewhere
+    elsewhere.delete()  # that payment failed: the use is free again
+    completed = client.data(CHECKOUT_COMPLETE, {"checkoutId": checkout["id"]})["checkoutComplete"]
+    assert completed["checkoutErrors"] == []
+    order = Order.objects.get()
+    assert RuleUse.objects.get().order == order and order.total.gross.amount == Decimal("475.50")
+    offer.refresh_from_db()
+    assert offer.used_count == 1
+
+
+def test_completion_charges_exactly_the_total_after_it_changed(api, rules_on, shop, customer):
+    rule = make_rule(rules.FIXED, "50.00", name="Kode", conditions=[{"type": rules.CODE}])
+    DiscountCode.objects.create(rule=rule, code="SENT")
+    client = api(customer)
+    checkout = checkout_with_shipping(client, shop)
+    paid = client.data(PAYMENT_CREATE, {"checkoutId": checkout["id"], "input": {
+        "gateway": "mirumee.payments.dummy", "token": "before-code", "amount": "525.50"}})
+    assert paid["checkoutPaymentCreate"]["paymentErrors"] == []
+    client.data(CODE_ADD, {"checkoutId": checkout["id"], "code": "SENT"})  # total now 475.50
+    # Saleor alone would charge 525.50 for a 475.50 order (525.50 covers it)
+    refused = client.data(CHECKOUT_COMPLETE, {"checkoutId": checkout["id"]})["checkoutComplete"]
+    assert [e["code"] for e in refused["checkoutErrors"]] == ["CHECKOUT_NOT_FULLY_PAID"]
+    assert not Order.objects.exists()
+    completed = pay_and_complete(client, checkout, Decimal("475.50"))
+    assert completed["checkoutErrors"] == []
+    order = Order.objects.get()
+    charged = order.payments.get(captured_amount__gt=0)
+    assert order.total.gross.amount == charged.captured_amount == Decimal("475.50")
+
+
 @pytest.mark.parametrize("included,net,gross,change", [
     # prices include VAT: 10 % of the gross goods (476.50) = 47.65; net follows the 25 % rate
     (True, Decimal("382.28"), Decimal("477.85"), Decimal("-47.65")),
@@ -400,8 +442,14 @@ def test_abandoned_code_reservations_are_released(db, customer):
     fresh_code = DiscountCode.objects.create(rule=rule, code="FRESH", once_per_customer=True)
     CodeRedemption.objects.create(code=fresh_code, user=customer, per_customer=True,
                                   checkout_token=uuid.uuid4())
-    assert release_stale_code_reservations.delay().get() == 1
+    limited = make_rule(rules.FIXED, "10", usage_limit=1)
+    stale_use = RuleUse.objects.create(rule=limited, checkout_token=uuid.uuid4())
+    RuleUse.objects.filter(pk=stale_use.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=3))
+    fresh_use = RuleUse.objects.create(rule=limited, checkout_token=uuid.uuid4())
+    assert release_stale_code_reservations.delay().get() == 2
     assert list(CodeRedemption.objects.values_list("code__code", flat=True)) == ["FRESH"]
+    assert list(RuleUse.objects.all()) == [fresh_use]
 
 
 @pytest.mark.parametrize("language,message", [("nb", "Denne koden er ikke gyldig."),

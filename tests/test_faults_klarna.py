@@ -17,15 +17,11 @@ from saleor.payment import ChargeStatus
 from saleor_plugins.klarna.models import KlarnaOrder
 
 from . import factories
-from .checkout_helpers import CHECKOUT_COMPLETE, PAYMENT_CREATE
+from .checkout_helpers import CHECKOUT_COMPLETE, PAYMENT_CREATE, first_errors
 from .test_klarna_gateway import GATEWAY, ORDER_ACTION, SESSION_CREATE, start_checkout
 
 CUSTOMERS = 8
 ATTEMPTS = 12
-
-
-def first_errors(payload):
-    return next((v for k, v in payload.items() if k.endswith("rrors") and v), [])
 
 
 def pay_until_ordered(client, checkout, klarna, log):

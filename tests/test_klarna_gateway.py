@@ -12,7 +12,13 @@ from saleor_plugins.klarna import sessions
 from saleor_plugins.klarna.models import KlarnaCustomerToken, KlarnaOrder, KlarnaPaymentSession
 
 from . import factories
-from .checkout_helpers import CHECKOUT_COMPLETE, PAYMENT_CREATE, SHIPPING_UPDATE, create_checkout
+from .checkout_helpers import (
+    CHECKOUT_COMPLETE,
+    LINES_ADD,
+    PAYMENT_CREATE,
+    SHIPPING_UPDATE,
+    create_checkout,
+)
 from .conftest import KLARNA_PASSWORD
 
 GATEWAY = "saleor_plugins.klarna"
@@ -26,14 +32,6 @@ mutation($checkoutId: ID!) {
       paymentMethodCategories { identifier name standardAssetUrl }
     }
     klarnaErrors { field message code }
-  }
-}"""
-
-LINES_ADD = """
-mutation($checkoutId: ID!, $lines: [CheckoutLineInput]!) {
-  checkoutLinesAdd(checkoutId: $checkoutId, lines: $lines) {
-    checkout { totalPrice { gross { amount } } }
-    checkoutErrors { field message code }
   }
 }"""
 
@@ -428,3 +426,29 @@ def test_klarna_orders_whose_checkout_never_became_an_order_are_released(
     assert klarna.orders[linked.klarna_order_id]["status"] != "CANCELLED" and not linked.cancelled
     assert klarna.orders[recent.klarna_order_id]["refunded_amount"] == 0
     assert "saleor_plugins.klarna.release_unlinked_orders" in settings.CELERY_BEAT_SCHEDULE
+
+
+def test_a_forked_process_opens_its_own_klarna_connections(klarna):
+    """Celery prefork and gunicorn --preload fork after the parent talked to Klarna: the
+    child must not reuse the parent's pooled sockets (both would read one stream)."""
+    import multiprocessing
+    from types import SimpleNamespace
+
+    from saleor_plugins.klarna import payments
+
+    config = SimpleNamespace(username="PK_test_merchant", password=KLARNA_PASSWORD, region="eu",
+                             playground=True, api_url=klarna.url, timeout_seconds=5)
+    parent_client = payments.client_for(config)
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+
+    def child():
+        inherited = len(payments._clients)
+        queue.put((inherited, payments.client_for(config)._session is parent_client._session))
+
+    process = context.Process(target=child)
+    process.start()
+    inherited, same_session = queue.get(timeout=30)
+    process.join(30)
+    assert inherited == 0 and same_session is False
+    assert payments.client_for(config) is parent_client  # the parent keeps its own

@@ -44,6 +44,8 @@ NON_STAFF_ACCESS = {
     "productSubscriptionCancel": "customer",
     "productSubscriptionExtend": "customer",
     "productSubscriptionPause": "customer",
+    "productSubscriptionPaymentMethodUpdate": "customer",
+    "productSubscriptionPaymentSessionCreate": "customer",
     "productSubscriptionResume": "customer",
     "productSubscriptionSkipNext": "customer",
     "productSubscriptionUpdate": "customer",

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from prices import Money, TaxedMoney
 
-from ..core import shop
+from ..core import taxes
 from . import rules
 from .models import (
     CheckoutCode,
@@ -26,6 +26,7 @@ from .models import (
     DiscountRule,
     OrderRule,
     RuleCondition,
+    RuleUse,
 )
 
 logger = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ def rules_state() -> tuple:
             f"(SELECT count(*) FROM {code_table}), (SELECT max(id) FROM {code_table}), "
             f"(SELECT array_agg(id) FROM {rule_table} "
             f"WHERE usage_limit IS NOT NULL AND used_count >= usage_limit), "
-            f"{shop.include_taxes_sql()}"
+            f"{taxes.include_taxes_sql()}"
         )
         *stamp, used_up, include_taxes = cursor.fetchone()
     return (connection.settings_dict["NAME"],) + tuple(stamp), frozenset(used_up or ()), \
@@ -62,12 +63,12 @@ def load_rules(now=None, fallback: Optional[dict] = None) -> List[rules.Rule]:
 
     Compiled rules are kept per process and rebuilt only when the stamp of ``rules_state``
     changes, so a request costs one small query instead of three; counting a rule's use
-    does not rebuild them. The VAT mode read with it goes to ``core.shop`` (``fallback``:
+    does not rebuild them. The VAT mode read with it goes to ``core.taxes`` (``fallback``:
     where it is kept outside a request).
     """
     now = now or timezone.now()
     stamp, used_up, include_taxes = rules_state()
-    shop.remember_include_taxes(include_taxes, fallback)
+    taxes.remember_include_taxes(include_taxes, fallback)
     with _compiled_lock:
         if _compiled["stamp"] != stamp:
             queryset = DiscountRule.objects.filter(is_active=True).prefetch_related(
@@ -286,8 +287,37 @@ def zero_shipping(currency: str) -> TaxedMoney:
     return TaxedMoney(net=Money(0, currency), gross=Money(0, currency))
 
 
+def reserve_uses(checkout, evaluation) -> None:
+    """Before payment: take this checkout's uses of limited rules and codes, or refuse."""
+    reserve_rule_uses(checkout, evaluation)
+    reserve_codes(checkout, evaluation)
+
+
+def reserve_rule_uses(checkout, evaluation) -> None:
+    """A rule with a usage limit: its row is locked while the orders made and the uses
+    reserved by other checkouts are counted, so the last use goes to one checkout only."""
+    from saleor.checkout.error_codes import CheckoutErrorCode
+
+    applied_ids = [applied.rule.id for applied in evaluation.applied]
+    own = RuleUse.objects.filter(checkout_token=checkout.token, order__isnull=True)
+    own.exclude(rule_id__in=applied_ids).delete()  # the cart no longer gets these rules
+    if not applied_ids:
+        return
+    limited = DiscountRule.objects.select_for_update().filter(
+        pk__in=applied_ids, usage_limit__isnull=False).order_by("pk")  # one lock order
+    for rule in limited:
+        reserved = rule.uses.filter(order__isnull=True).exclude(
+            checkout_token=checkout.token).count()
+        if rule.used_count + reserved >= rule.usage_limit:
+            raise ValidationError(
+                _("The offer %(name)s has run out.") % {"name": rule.name},
+                code=CheckoutErrorCode.VOUCHER_NOT_APPLICABLE.value,
+            )
+        RuleUse.objects.get_or_create(rule=rule, checkout_token=checkout.token)
+
+
 def reserve_codes(checkout, evaluation) -> None:
-    """Before payment: take this checkout's uses of the codes it applies, or refuse."""
+    """Take this checkout's uses of the codes it applies, or refuse."""
     from saleor.checkout.error_codes import CheckoutErrorCode
 
     for applied in evaluation.applied:
@@ -336,21 +366,23 @@ def record_order(order, checkout, evaluation) -> List[OrderRule]:
     OrderRule.objects.bulk_create(recorded)
     DiscountRule.objects.filter(pk__in=[applied.rule.id for applied in evaluation.applied]
                                 ).update(used_count=F("used_count") + 1)
-    _settle_codes(order, checkout.token)
+    _settle_uses(order, checkout.token)
     return recorded
 
 
-def _settle_codes(order, checkout_token) -> None:
-    """The checkout's code uses get the order, their codes count one use more, and the
-    entered codes go: one statement (most checkouts have none of either)."""
+def _settle_uses(order, checkout_token) -> None:
+    """The checkout's reserved rule and code uses get the order, their codes count one use
+    more, and the entered codes go: one statement (most checkouts have none of them)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH redeemed AS (UPDATE {CodeRedemption._meta.db_table} SET order_id = %s "
+            f"WITH rule_uses AS (UPDATE {RuleUse._meta.db_table} SET order_id = %s "
+            f"WHERE checkout_token = %s AND order_id IS NULL), "
+            f"redeemed AS (UPDATE {CodeRedemption._meta.db_table} SET order_id = %s "
             f"WHERE checkout_token = %s AND order_id IS NULL RETURNING code_id), "
             f"counted AS (UPDATE {DiscountCode._meta.db_table} "
             f"SET used_count = used_count + 1 WHERE id IN (SELECT code_id FROM redeemed)) "
             f"DELETE FROM {CheckoutCode._meta.db_table} WHERE checkout_token = %s",
-            [order.pk, checkout_token, checkout_token],
+            [order.pk, checkout_token, order.pk, checkout_token, checkout_token],
         )
 
 

@@ -101,21 +101,28 @@ class CheckoutCode(models.Model):
         unique_together = (("checkout_token", "code"),)
 
 
-class CodeRedemption(models.Model):
-    """One use of a code. Rows are written before payment (reserving the use) and get their
-    order when the order is created; the unique constraint makes a per-customer code usable
-    once per account even when two checkouts complete at the same moment."""
+class CheckoutReservation(models.Model):
+    """A use taken by a checkout before payment; it gets its order when the order is made."""
+
+    checkout_token = models.UUIDField()
+    order = models.ForeignKey(
+        "order.Order", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class CodeRedemption(CheckoutReservation):
+    """One use of a code. The unique constraint makes a per-customer code usable once per
+    account even when two checkouts complete at the same moment."""
 
     code = models.ForeignKey(DiscountCode, on_delete=models.CASCADE, related_name="redemptions")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     per_customer = models.BooleanField(default=False)
-    checkout_token = models.UUIDField()
-    order = models.ForeignKey(
-        "order.Order", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
@@ -126,6 +133,19 @@ class CodeRedemption(models.Model):
             models.UniqueConstraint(
                 fields=["code", "checkout_token"], name="discount_code_once_per_checkout"
             ),
+        ]
+
+
+class RuleUse(CheckoutReservation):
+    """One use of a rule with a usage limit. Reserving takes the rule's row lock, so two
+    checkouts completing at once cannot both take the last use."""
+
+    rule = models.ForeignKey(DiscountRule, on_delete=models.CASCADE, related_name="uses")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "checkout_token"],
+                                    name="discount_rule_use_once_per_checkout"),
         ]
 
 

@@ -1,7 +1,8 @@
 """Cart rules as a Saleor plugin: price hooks and order hooks → ``cart``."""
 from django.utils.functional import cached_property
 
-from ..core import order_checkout, request_cache, shop
+from ..core import order_checkout, request_cache, taxes
+from ..core.checkout_payment import check_last_payment_is_total
 from ..core.config import ConfigField
 from ..core.plugin import PackagePlugin
 from . import cart
@@ -42,7 +43,7 @@ class DiscountRulesPlugin(PackagePlugin):
 
     @property
     def include_taxes(self) -> bool:
-        return shop.include_taxes(self._own_cache)
+        return taxes.include_taxes(self._own_cache)
 
     @property
     def evaluations(self) -> dict:
@@ -109,9 +110,11 @@ class DiscountRulesPlugin(PackagePlugin):
 
     def preprocess_order_creation(self, checkout, discounts, previous_value):
         order_checkout.remember(checkout, discounts)
+        # rules change totals while shoppers pay: charge exactly the total, never an old one
+        check_last_payment_is_total(checkout, discounts)
         evaluation, _ = self.evaluate(checkout, discounts)
         if evaluation is not None:
-            cart.reserve_codes(checkout, evaluation)
+            cart.reserve_uses(checkout, evaluation)
         return previous_value
 
     def order_created(self, order, previous_value):

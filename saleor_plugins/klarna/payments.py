@@ -5,6 +5,7 @@ authorization token; for capture/refund/void it is the Klarna order id (the
 ``transaction_id`` this module returned when the order was placed).
 """
 import logging
+import os
 import threading
 from decimal import Decimal
 from typing import Optional
@@ -27,6 +28,17 @@ logger = logging.getLogger(__name__)
 GATEWAY_ID = "saleor_plugins.klarna"
 _clients = {}
 _clients_lock = threading.Lock()
+
+
+def _forget_clients_in_child():
+    # A forked process (Celery prefork, gunicorn --preload, multiprocessing) must not
+    # share the parent's pooled sockets: both would read each other's Klarna answers.
+    global _clients_lock
+    _clients.clear()
+    _clients_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_clients_in_child)
 
 
 def client_for(config) -> KlarnaClient:

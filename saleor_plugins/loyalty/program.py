@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from prices import TaxedMoney
 
-from ..core import request_cache, shop
+from ..core import request_cache, taxes
 from . import ledger
 from .models import (
     EARN_PURCHASE,
@@ -48,7 +48,7 @@ def cache(fallback=None) -> dict:
 
 def taxes_included(store: dict) -> bool:
     """The shop's VAT mode, read once per request (``store`` keeps it outside one)."""
-    return shop.include_taxes(store)
+    return taxes.include_taxes(store)
 
 
 def product_exceptions(store: dict) -> Dict[int, ProductPointsSetting]:

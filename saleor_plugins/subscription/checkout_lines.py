@@ -51,6 +51,10 @@ def klarna_line_subscription(line):
         "plan").first()
     if mark is None:
         return None
-    interval = Interval.parse(mark.interval)
-    return {"name": mark.plan.name[:255], "interval": KLARNA_UNITS[interval.unit],
+    return klarna_subscription(mark.plan.name, mark.interval)
+
+
+def klarna_subscription(name: str, interval_code: str) -> dict:
+    interval = Interval.parse(interval_code)
+    return {"name": name[:255], "interval": KLARNA_UNITS[interval.unit],
             "interval_count": interval.count}

@@ -224,3 +224,44 @@ class MonthlyInvoice(models.Model):
             models.UniqueConstraint(fields=["subscription", "month"],
                                     name="subscription_one_invoice_per_month"),
         ]
+
+
+class PaymentMethodChange(models.Model):
+    """A Klarna session (intent ``tokenize``) opened to give a subscription a new payment
+    method; ``authorization_token`` is set once it was turned into a customer token, so the
+    same approval is never used twice."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE,
+                                     related_name="payment_method_changes")
+    session_id = models.CharField(max_length=255, unique=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    authorization_token = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    token_id = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+
+
+class Shipment(models.Model):
+    """One parcel: a customer's renewals delivered on one day to one address with one
+    shipping method. Its shipping is charged once, on the order of ``renewal``; the other
+    renewals of the parcel ship with it for free."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    delivery_date = models.DateField()
+    # parcels.address_key(): the address's content and the shipping method, hashed
+    address_key = models.CharField(max_length=64)
+    renewal = models.ForeignKey(Renewal, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("delivery_date", "pk")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "delivery_date", "address_key"],
+                                    name="subscription_one_shipment_per_parcel"),
+        ]

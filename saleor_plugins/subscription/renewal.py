@@ -17,7 +17,7 @@ from typing import Optional
 from django.db import transaction
 from django.utils import timezone
 
-from . import notifications
+from . import notifications, parcels
 from .models import MONTHLY, ChargeAttempt, MonthlyInvoice, Renewal, Subscription
 from .subscriptions import (
     DUMMY_GATEWAY,
@@ -25,7 +25,7 @@ from .subscriptions import (
     advance,
     delivery_calendar,
     place_next,
-    renewal_unit_price,
+    renewal_prices,
 )
 
 logger = logging.getLogger(__name__)
@@ -57,16 +57,17 @@ def due_subscription_ids(today: datetime.date, limit: Optional[int] = None):
 # -- the Saleor order --------------------------------------------------------------------
 
 
-def create_renewal_order(subscription: Subscription, renewal: Renewal):
-    """An unpaid order for the cycle: the plan's price rule, the first order's shipping."""
-    from prices import Money, TaxedMoney
+def create_renewal_order(subscription: Subscription, renewal: Renewal, manager=None):
+    """An unpaid order for the cycle: the plan's price rule, the first order's shipping
+    (unless a sibling renewal of the same parcel pays it: ``renewal.ships_free``), taxed
+    by Saleor's tax plugins the way a checkout-created order is."""
     from saleor.order.models import Order
     from saleor.warehouse.management import allocate_stock
 
-    currency = subscription.currency
-    unit = Money(renewal_unit_price(subscription), currency)
-    shipping = Money(subscription.shipping_price, currency)
-    total = unit * subscription.quantity + shipping
+    payer = parcels.claim(subscription, renewal, renewal.delivery_date)
+    renewal.ships_free = payer != renewal.pk
+    renewal.ships_with = parcels.paying_order_id(payer) if renewal.ships_free else None
+    prices = renewal_prices(subscription, manager, with_shipping=not renewal.ships_free)
     user = subscription.user
     order = Order.objects.create(
         user=user, user_email=user.email, language_code=subscription.language_code,
@@ -74,8 +75,7 @@ def create_renewal_order(subscription: Subscription, renewal: Renewal):
         shipping_address=_copy(subscription.shipping_address),
         shipping_method=subscription.shipping_method,
         shipping_method_name=subscription.shipping_method_name,
-        shipping_price=TaxedMoney(net=shipping, gross=shipping),
-        total=TaxedMoney(net=total, gross=total), currency=currency,
+        shipping_price=prices.shipping, total=prices.total, currency=subscription.currency,
         customer_note=subscription.comment,
         metadata={"subscription_id": str(subscription.pk),
                   "subscription_cycle": str(renewal.cycle)},
@@ -86,7 +86,7 @@ def create_renewal_order(subscription: Subscription, renewal: Renewal):
         product_sku=subscription.product_sku,
         is_shipping_required=variant.is_shipping_required() if variant else True,
         quantity=subscription.quantity, variant=variant,
-        unit_price=TaxedMoney(net=unit, gross=unit), tax_rate=Decimal(0),
+        unit_price=prices.unit, tax_rate=prices.unit_tax_rate,
     )
     if variant is not None and variant.track_inventory:
         country = order.shipping_address.country.code if order.shipping_address else None
@@ -121,14 +121,15 @@ def next_attempt(*, renewal=None, invoice=None, amount, currency, key_parts) -> 
     )
 
 
-def klarna_config():
+def klarna_config(manager=None):
     from saleor.plugins.manager import get_plugins_manager
 
-    gateway = get_plugins_manager().get_plugin(KLARNA_GATEWAY)
+    gateway = (manager or get_plugins_manager()).get_plugin(KLARNA_GATEWAY)
     return gateway.config if gateway is not None and gateway.active else None
 
 
-def charge(subscription: Subscription, attempt: ChargeAttempt, orders) -> ChargeResult:
+def charge(subscription: Subscription, attempt: ChargeAttempt, orders,
+           manager=None) -> ChargeResult:
     """Charge the subscription's stored payment method for ``orders``."""
     if subscription.gateway == DUMMY_GATEWAY:
         return ChargeResult(ChargeAttempt.CHARGED, "dummy-" + attempt.idempotency_key)
@@ -137,7 +138,7 @@ def charge(subscription: Subscription, attempt: ChargeAttempt, orders) -> Charge
     from saleor_plugins.klarna.payments import client_for
     from saleor_plugins.klarna.saleor_data import order_order_data
 
-    config = klarna_config()
+    config = klarna_config(manager)
     if config is None or not subscription.klarna_token_id:
         return ChargeResult(ChargeAttempt.DECLINED, error="Klarna is not available.")
     data = None
@@ -218,6 +219,7 @@ def renew(subscription_pk: int, config, today: datetime.date, force=False) -> st
     from saleor.core.exceptions import InsufficientStock
     from saleor.order import events
     from saleor.order.actions import order_created
+    from saleor.plugins.manager import get_plugins_manager
 
     calendar = delivery_calendar(config)
     with notifications.after_success(), transaction.atomic():
@@ -244,9 +246,10 @@ def renew(subscription_pk: int, config, today: datetime.date, force=False) -> st
             advance(subscription, calendar, today)  # settled earlier (e.g. skipped)
             subscription.save()
             return NOT_DUE
+        manager = get_plugins_manager()  # one per renewal: prices and the Klarna config
         try:
             with transaction.atomic():
-                order = create_renewal_order(subscription, renewal)
+                order = create_renewal_order(subscription, renewal, manager)
         except InsufficientStock:
             return _failed(subscription, renewal, None, calendar, today, config,
                            ChargeAttempt.DECLINED, "out_of_stock")
@@ -254,13 +257,16 @@ def renew(subscription_pk: int, config, today: datetime.date, force=False) -> st
         events.order_note_added_event(order=order, user=None, message=(
             f"Renewal {renewal.cycle} of subscription #{subscription.pk}, "
             f"delivery {renewal.delivery_date.isoformat()}"))
+        if renewal.ships_free:
+            events.order_note_added_event(order=order, user=None, message=(
+                f"Ships with order #{renewal.ships_with}: shipping is charged there"))
         if subscription.billing == MONTHLY:
             return _invoice(subscription, renewal, order, calendar, today)
         amount = order.total.gross.amount
         attempt = next_attempt(
             renewal=renewal, amount=amount, currency=order.currency,
             key_parts=("renewal", subscription.pk, renewal.cycle))
-        result = charge(subscription, attempt, [order])
+        result = charge(subscription, attempt, [order], manager)
         attempt.status, attempt.klarna_order_id = result.status, result.klarna_order_id
         attempt.error = result.error
         attempt.save()
@@ -294,6 +300,8 @@ def _invoice(subscription, renewal, order, calendar, today):
 
 def _failed(subscription, renewal, order, calendar, today, config, status, error) -> str:
     _cancel_order(order)
+    if status != ChargeAttempt.UNKNOWN:
+        parcels.release(renewal)
     renewal.last_error = error[:255]
     if status == ChargeAttempt.HARD_DECLINED:
         renewal.status, renewal.retry_on = Renewal.DROPPED, None
@@ -426,14 +434,18 @@ def charge_invoice(invoice_pk: int, config, today: datetime.date) -> str:
 def send_reminders(config, today: datetime.date) -> int:
     """E-mail every active subscription whose order is ``reminder_days`` away (once per
     cycle; paused subscriptions are not active, skipped cycles are no longer next)."""
+    from saleor.plugins.manager import get_plugins_manager
+
     from .subscriptions import renewal_amount
 
     if not config.reminder_days:
         return 0
     day = today + datetime.timedelta(days=config.reminder_days)
     sent = 0
+    manager = get_plugins_manager()
     candidates = Subscription.objects.filter(
-        status=Subscription.ACTIVE, next_order_date=day).select_related("user", "variant")
+        status=Subscription.ACTIVE, next_order_date=day).select_related(
+            "user", "variant__product", "shipping_address", "billing_address")
     for subscription in candidates:
         with notifications.after_success(), transaction.atomic():
             updated = Subscription.objects.filter(
@@ -442,7 +454,7 @@ def send_reminders(config, today: datetime.date) -> int:
             ).update(reminded_cycle=subscription.next_cycle)
             if not updated:
                 continue
-            amount = renewal_amount(subscription)
+            amount = renewal_amount(subscription, manager)
             if amount <= 0:
                 continue
             notifications.renewal_reminder(subscription, amount)

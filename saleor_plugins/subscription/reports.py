@@ -11,9 +11,9 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from . import scheduling
+from . import parcels, scheduling
 from .models import Renewal, Subscription
-from .subscriptions import delivery_calendar, renewal_amount
+from .subscriptions import delivery_calendar, renewal_prices
 
 MAX_FORECAST_ENTRIES = 5000
 
@@ -28,18 +28,26 @@ class ForecastEntry:
 
 
 def forecast(start: datetime.date, end: datetime.date, config) -> List[ForecastEntry]:
-    """Renewal orders the schedule will create between ``start`` and ``end`` (order dates)."""
+    """Renewal orders the schedule will create between ``start`` and ``end`` (order dates),
+    with each parcel's shipping once (see ``shipping_once_per_parcel``)."""
+    from saleor.plugins.manager import get_plugins_manager
+
     calendar = delivery_calendar(config)
     entries = []
     subscriptions = Subscription.objects.filter(
         Q(status=Subscription.ACTIVE)
         | Q(status=Subscription.PAUSED, paused_until__lte=end)
-    ).select_related("user", "variant")
+    ).select_related("user", "variant__product", "shipping_address",
+                       "billing_address")
     skipped = set(Renewal.objects.filter(
         status=Renewal.SKIPPED, subscription__in=subscriptions,
     ).values_list("subscription_id", "cycle"))
+    manager = get_plugins_manager()
+    shipping = {}
     for subscription in subscriptions:
-        amount = renewal_amount(subscription)
+        prices = renewal_prices(subscription, manager)
+        amount = prices.total.gross.amount
+        shipping[subscription.pk] = prices.shipping.gross.amount
         interval = subscription.interval_object
         cycle = subscription.next_cycle
         remaining = None
@@ -58,11 +66,27 @@ def forecast(start: datetime.date, end: datetime.date, config) -> List[ForecastE
             if order_date >= start and not paused and (subscription.pk, cycle) not in skipped:
                 entries.append(ForecastEntry(order_date, delivery, cycle, subscription, amount))
                 if len(entries) >= MAX_FORECAST_ENTRIES:
-                    return sorted(entries, key=lambda e: (e.order_date, e.subscription.pk))
+                    return shipping_once_per_parcel(entries, shipping)
             if not paused and (subscription.pk, cycle) not in skipped and remaining is not None:
                 remaining -= 1
             cycle += 1
-    return sorted(entries, key=lambda e: (e.order_date, e.subscription.pk))
+    return shipping_once_per_parcel(entries, shipping)
+
+
+def shipping_once_per_parcel(entries, shipping) -> List[ForecastEntry]:
+    """Sorted entries; a parcel's shipping stays on the renewal that already claimed it,
+    else on its first entry (what the renewal job does when every charge succeeds)."""
+    entries = sorted(entries, key=lambda e: (e.order_date, e.subscription.pk))
+    keys = [parcels.parcel_of(e.subscription, e.delivery_date) for e in entries]
+    paid_by = parcels.payers(keys)
+    seen = set()
+    for entry, key in zip(entries, keys):
+        payer = paid_by.get(key)
+        if (payer is not None and payer != entry.subscription.pk) or (
+                payer is None and key in seen):
+            entry.amount -= shipping[entry.subscription.pk]
+        seen.add(key)
+    return entries
 
 
 @dataclass

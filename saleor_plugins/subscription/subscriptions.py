@@ -3,12 +3,14 @@
 Renewing (orders and charges) is in ``renewal``; pure date rules in ``scheduling``.
 """
 import datetime
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from prices import TaxedMoney
 
 from . import scheduling
 from .models import (
@@ -84,8 +86,75 @@ def renewal_unit_price(subscription: Subscription) -> Decimal:
     return percent_off(base, subscription.later_order_discount)
 
 
-def renewal_amount(subscription: Subscription) -> Decimal:
-    return renewal_unit_price(subscription) * subscription.quantity + subscription.shipping_price
+@dataclass
+class RenewalPrices:
+    unit: "TaxedMoney"
+    shipping: "TaxedMoney"
+    total: "TaxedMoney"
+
+    @property
+    def unit_tax_rate(self) -> Decimal:
+        return tax_rate(self.unit)
+
+
+def tax_rate(price) -> Decimal:
+    """Saleor's order line rate (tax / net), 0 for free lines (Saleor itself divides 0/0)."""
+    if not price.net.amount:
+        return Decimal(0)
+    return (price.tax.amount / price.net.amount).quantize(CENT, ROUND_HALF_UP)
+
+
+def tax_country(subscription: Subscription) -> str:
+    from django.conf import settings
+
+    for address in (subscription.shipping_address, subscription.billing_address):
+        code = getattr(getattr(address, "country", None), "code", None)
+        if code:
+            return code
+    return settings.DEFAULT_COUNTRY
+
+
+def renewal_prices(subscription: Subscription, manager=None,
+                   with_shipping=True) -> RenewalPrices:
+    """The next renewal's prices as Saleor's tax plugins price products and shipping:
+    the stored prices are shop prices (gross or net as the site setting says), the tax
+    plugin chain turns them into net and gross. Without a tax plugin net = gross.
+    ``with_shipping=False``: the renewal ships in a sibling's parcel (see ``parcels``)."""
+    from django_countries.fields import Country
+    from prices import Money
+    from saleor.core.taxes import quantize_price
+    from saleor.plugins.manager import get_plugins_manager
+
+    manager = manager or get_plugins_manager()
+    currency = subscription.currency
+    unit_price = Money(renewal_unit_price(subscription), currency)
+    product = subscription.variant.product if subscription.variant else None
+    if product is not None:
+        unit = manager.apply_taxes_to_product(
+            product, unit_price, Country(tax_country(subscription)))
+    else:  # the variant is gone: nothing to ask the tax plugins about
+        unit = TaxedMoney(net=unit_price, gross=unit_price)
+    unit = quantize_price(unit, currency)
+    if with_shipping:
+        shipping = quantize_price(manager.apply_taxes_to_shipping(
+            Money(subscription.shipping_price, currency), subscription.shipping_address),
+            currency)
+    else:
+        shipping = TaxedMoney(net=Money(0, currency), gross=Money(0, currency))
+    return RenewalPrices(unit, shipping, unit * subscription.quantity + shipping)
+
+
+def renewal_amount(subscription: Subscription, manager=None) -> Decimal:
+    """What the next renewal will charge at most (gross): its shipping is left out when
+    a sibling renewal of the same parcel pays it, which is only known at renewal."""
+    return renewal_prices(subscription, manager).total.gross.amount
+
+
+def shop_price(price) -> Decimal:
+    """A taxed price as the shop enters prices: gross if prices include taxes, else net."""
+    from ..core.taxes import include_taxes_in_prices
+
+    return (price.gross if include_taxes_in_prices() else price.net).amount
 
 
 # -- schedule ----------------------------------------------------------------------------
@@ -235,7 +304,7 @@ def create_from_order(order, config, billing=PER_DELIVERY, marked=None):
             unit_price=variant.get_price(discounts).amount, currency=order.currency,
             shipping_method_id=order.shipping_method_id,
             shipping_method_name=order.shipping_method_name or "",
-            shipping_price=order.shipping_price.gross.amount,
+            shipping_price=shop_price(order.shipping_price),
             shipping_address=_copy_address(order.shipping_address),
             billing_address=_copy_address(order.billing_address),
             gateway=gateway, klarna_token_id=token_id, billing=billing,
@@ -293,8 +362,8 @@ def resume(subscription, config):
         ).exclude(token_id=subscription.klarna_token_id).first()
         if token is None:
             raise SubscriptionError(
-                _("Your payment method was declined. Pay an order with Klarna and save the "
-                "payment method to resume."), "subscription_payment_required")
+                _("Your payment method was declined. Update the payment method to resume."),
+                "subscription_payment_required")
         subscription.klarna_token_id = token.token_id
     subscription.status = Subscription.ACTIVE
     subscription.paused_until = None

@@ -672,6 +672,7 @@ class SimulatorState:
             "fraud_status": fraud_status,
             "order_amount": data["order_amount"],
             "original_order_amount": data["order_amount"],
+            "order_tax_amount": data.get("order_tax_amount", 0),
             "captured_amount": 0,
             "refunded_amount": 0,
             "released": False,

@@ -22,6 +22,7 @@ from .types import (
     SubscriptionError,
     SubscriptionErrorCode,
     SubscriptionHoliday,
+    SubscriptionPaymentSession,
     SubscriptionPlan,
     SubscriptionPricingMode,
 )
@@ -374,6 +375,53 @@ class ProductSubscriptionUpdate(ProductSubscriptionMutation, I18nMixin):
             quantity=input.get("quantity"), next_delivery_date=input.get("next_delivery_date"),
             shipping_address=address, comment=input.get("comment"),
             billing=input.get("billing"))
+
+
+class ProductSubscriptionPaymentSessionCreate(BaseMutation):
+    session = graphene.Field(SubscriptionPaymentSession)
+
+    class Arguments:
+        id = graphene.ID(required=True)
+
+    Meta = _meta("Open a Klarna session (intent TOKENIZE) to give the subscription a new "
+                 "payment method; nothing is charged.")
+
+    @classmethod
+    def perform_mutation(cls, _root, info, id):
+        from ..payment_method import open_session
+
+        config_or_error()
+        subscription = get_or_error(
+            visible_subscriptions(info).select_related(
+                "user", "plan", "billing_address", "shipping_address"),
+            id, "ProductSubscription", "id")
+        change = domain_call(open_session, subscription, info.context.user)
+        return cls(session=SubscriptionPaymentSession(
+            session_id=change.session_id, client_token=change.client_token,
+            intent="TOKENIZE", expires_at=change.expires_at))
+
+
+class ProductSubscriptionPaymentMethodUpdate(ProductSubscriptionMutation):
+    class Arguments:
+        id = graphene.ID(required=True)
+        authorization_token = graphene.String(
+            required=True, description="From Klarna.Payments.authorize in the session of "
+                                       "productSubscriptionPaymentSessionCreate.")
+
+    Meta = _meta("Store the payment method the customer approved in Klarna for the "
+                 "subscription; a subscription waiting for payment is active again and "
+                 "charged at the next renewal run.")
+
+    @classmethod
+    def perform_mutation(cls, _root, info, id, authorization_token):
+        from ..payment_method import cancel_unused_token, replace_token
+
+        config = config_or_error()
+        with transaction.atomic():
+            subscription = cls.subscription_for(info, id)
+            replaced = domain_call(replace_token, subscription, authorization_token, config)
+        cancel_unused_token(replaced, subscription.user_id)  # after the commit: no lock held
+        return cls(subscription=ProductSubscription.from_model(subscription))
 
 
 class ProductSubscriptionRenewNow(BaseMutation):

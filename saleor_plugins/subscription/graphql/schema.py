@@ -10,13 +10,15 @@ from graphql import GraphQLError
 from graphql_jwt.exceptions import PermissionDenied
 from saleor.graphql.checkout.types import Checkout
 
-from .. import models, reports, subscriptions
+from .. import models, parcels, reports, subscriptions
 from ..checkout_lines import discount_per_unit_cents
 from .mutations import (
     CheckoutLineSubscriptionSet,
     ProductSubscriptionCancel,
     ProductSubscriptionExtend,
     ProductSubscriptionPause,
+    ProductSubscriptionPaymentMethodUpdate,
+    ProductSubscriptionPaymentSessionCreate,
     ProductSubscriptionRenewNow,
     ProductSubscriptionResume,
     ProductSubscriptionSkipNext,
@@ -78,8 +80,16 @@ def _range(start, end):
 
 
 def _with_related(queryset):
-    return queryset.select_related("user", "plan", "shipping_address").prefetch_related(
+    return queryset.select_related("user", "plan", "shipping_address", "billing_address",
+                                   "variant__product").prefetch_related(
         "renewals")
+
+
+def _subscription_list(info, subscriptions):
+    subscriptions = list(subscriptions)
+    ships_free = parcels.ships_free(subscriptions)  # one query for the whole list
+    return [ProductSubscription.from_model(s, info.context.plugins, ships_free)
+            for s in subscriptions]
 
 
 def query_pk(global_id, type_name, field):
@@ -109,7 +119,8 @@ class SubscriptionQueries(graphene.ObjectType):
     subscription_forecast = graphene.List(
         graphene.NonNull(SubscriptionForecastEntry), required=True,
         start=graphene.Date(required=True), end=graphene.Date(required=True),
-        description="Renewal orders the schedule will create (MANAGE_SUBSCRIPTIONS).")
+        description="Renewal orders the schedule will create, each parcel's shipping "
+        "counted once (MANAGE_SUBSCRIPTIONS).")
     subscription_picking_list = graphene.Field(
         graphene.NonNull(PickingList), delivery_date=graphene.Date(required=True),
         description="What to pick per customer for a delivery day (MANAGE_SUBSCRIPTIONS).")
@@ -145,8 +156,8 @@ class SubscriptionQueries(graphene.ObjectType):
         user = info.context.user
         if not user or not user.is_authenticated:
             raise PermissionDenied()
-        queryset = _with_related(models.Subscription.objects.filter(user=user))
-        return [ProductSubscription.from_model(s) for s in queryset]
+        return _subscription_list(info, _with_related(
+            models.Subscription.objects.filter(user=user)))
 
     def resolve_product_subscription(self, info, id):
         try:
@@ -154,7 +165,7 @@ class SubscriptionQueries(graphene.ObjectType):
         except Exception:
             return None
         found = _with_related(visible_subscriptions(info)).filter(pk=pk).first()
-        return ProductSubscription.from_model(found) if found else None
+        return ProductSubscription.from_model(found, info.context.plugins) if found else None
 
     def resolve_product_subscriptions(self, info, filter=None, first=None):
         _require_staff(info)
@@ -177,17 +188,20 @@ class SubscriptionQueries(graphene.ObjectType):
             queryset = queryset.filter(
                 plan_id=query_pk(filter["plan_id"], "SubscriptionPlan", "planId"))
         limit = min(first or MAX_LIST, MAX_LIST)
-        return [ProductSubscription.from_model(s) for s in _with_related(queryset)[:limit]]
+        return _subscription_list(info, _with_related(queryset)[:limit])
 
     def resolve_subscription_forecast(self, info, start, end):
         _require_staff(info)
         _range(start, end)
+        entries = reports.forecast(start, end, _config(info))
+        ships_free = parcels.ships_free({e.subscription for e in entries})
         return [
             SubscriptionForecastEntry(
                 order_date=e.order_date, delivery_date=e.delivery_date, cycle=e.cycle,
-                subscription=ProductSubscription.from_model(e.subscription),
+                subscription=ProductSubscription.from_model(
+                    e.subscription, info.context.plugins, ships_free),
                 amount=money(e.amount, e.subscription.currency))
-            for e in reports.forecast(start, end, _config(info))
+            for e in entries
         ]
 
     def resolve_subscription_picking_list(self, info, delivery_date):
@@ -229,6 +243,8 @@ class SubscriptionMutations(graphene.ObjectType):
     product_subscription_extend = ProductSubscriptionExtend.Field()
     product_subscription_update = ProductSubscriptionUpdate.Field()
     product_subscription_renew_now = ProductSubscriptionRenewNow.Field()
+    product_subscription_payment_session_create = ProductSubscriptionPaymentSessionCreate.Field()
+    product_subscription_payment_method_update = ProductSubscriptionPaymentMethodUpdate.Field()
 
 
 def resolve_checkout_subscription_lines(root, info):

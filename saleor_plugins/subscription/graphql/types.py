@@ -5,8 +5,8 @@ from saleor.graphql.core.scalars import Decimal
 from saleor.graphql.core.types import Error, Money
 
 from ...core.errors import register_error_codes
-from .. import models
-from ..subscriptions import renewal_unit_price
+from .. import models, parcels
+from ..subscriptions import renewal_prices
 
 
 @register_error_codes
@@ -24,6 +24,9 @@ class SubscriptionErrorCode(graphene.Enum):
     SUBSCRIPTION_DATE_CLOSED = "subscription_date_closed"
     SUBSCRIPTION_RENEWAL_IN_PROGRESS = "subscription_renewal_in_progress"
     SUBSCRIPTION_PAYMENT_REQUIRED = "subscription_payment_required"
+    SUBSCRIPTION_KLARNA_UNAVAILABLE = "subscription_klarna_unavailable"
+    SUBSCRIPTION_AUTHORIZATION_INVALID = "subscription_authorization_invalid"
+    SUBSCRIPTION_AUTHORIZATION_USED = "subscription_authorization_used"
 
 
 class SubscriptionError(Error):
@@ -111,10 +114,17 @@ class ProductSubscription(graphene.ObjectType):
     deliveries_made = graphene.Int(required=True)
     unit_price = graphene.Field(Money, required=True, description="First order's unit price.")
     renewal_unit_price = graphene.Field(
-        Money, required=True, description="Unit price of the next renewal, after discounts.")
-    renewal_total = graphene.Field(Money, required=True,
-                                   description="What the next renewal will charge.")
-    shipping_price = graphene.Field(Money, required=True)
+        Money, required=True,
+        description="Unit price of the next renewal, after discounts, with taxes.")
+    renewal_total = graphene.Field(
+        Money, required=True,
+        description="What the next renewal will charge at most: shipping is charged once "
+        "per parcel (same customer, delivery day, address and shipping method), so it is "
+        "left out once a sibling renewal of that parcel pays it, and included until then.")
+    shipping_price = graphene.Field(
+        Money, required=True,
+        description="Shipping of the next renewal, with taxes (0 when a sibling renewal of "
+        "the same parcel already pays it; otherwise the most it can be).")
     shipping_method_name = graphene.String(required=True)
     shipping_address = graphene.Field(Address)
     comment = graphene.String(required=True)
@@ -123,8 +133,11 @@ class ProductSubscription(graphene.ObjectType):
     renewals = graphene.List(graphene.NonNull(SubscriptionRenewal), required=True)
 
     @staticmethod
-    def from_model(sub):
-        unit = renewal_unit_price(sub)
+    def from_model(sub, manager=None, ships_free=None):
+        """``ships_free``: parcels.ships_free() of the whole list (one query per list)."""
+        if ships_free is None:
+            ships_free = parcels.ships_free([sub])
+        prices = renewal_prices(sub, manager, with_shipping=sub.pk not in ships_free)
         return ProductSubscription(
             id=global_id("ProductSubscription", sub.pk), status=sub.status,
             customer_email=sub.user.email, product_name=sub.product_name,
@@ -136,9 +149,9 @@ class ProductSubscription(graphene.ObjectType):
             paused_until=sub.paused_until, deliveries_total=sub.deliveries_total,
             deliveries_made=sub.deliveries_made,
             unit_price=money(sub.unit_price, sub.currency),
-            renewal_unit_price=money(unit, sub.currency),
-            renewal_total=money(unit * sub.quantity + sub.shipping_price, sub.currency),
-            shipping_price=money(sub.shipping_price, sub.currency),
+            renewal_unit_price=money(prices.unit.gross.amount, sub.currency),
+            renewal_total=money(prices.total.gross.amount, sub.currency),
+            shipping_price=money(prices.shipping.gross.amount, sub.currency),
             shipping_method_name=sub.shipping_method_name,
             shipping_address=sub.shipping_address, comment=sub.comment,
             first_order_id=global_id("Order", sub.first_order_id), created_at=sub.created_at,
@@ -151,7 +164,11 @@ class SubscriptionForecastEntry(graphene.ObjectType):
     delivery_date = graphene.Date(required=True)
     cycle = graphene.Int(required=True)
     subscription = graphene.Field(ProductSubscription, required=True)
-    amount = graphene.Field(Money, required=True)
+    amount = graphene.Field(
+        Money, required=True,
+        description="What this renewal will charge if every charge succeeds: a parcel's "
+        "shipping (same customer, delivery day, address and shipping method) is counted "
+        "once, on the renewal that already pays it or else on the parcel's first entry.")
 
 
 class PickingListItem(graphene.ObjectType):
@@ -200,3 +217,14 @@ class CheckoutSubscriptionLine(graphene.ObjectType):
     interval = graphene.String(required=True)
     first_order_discount = graphene.Field(
         Money, required=True, description="What the first-order discount takes off this line.")
+
+
+class SubscriptionPaymentSession(graphene.ObjectType):
+    """A Klarna Payments session (intent ``TOKENIZE``): load the Klarna widget with
+    ``clientToken``, call ``Klarna.Payments.authorize`` and pass the authorization token
+    to ``productSubscriptionPaymentMethodUpdate``."""
+
+    session_id = graphene.String(required=True)
+    client_token = graphene.String(required=True)
+    intent = graphene.String(required=True)
+    expires_at = graphene.DateTime(required=True)

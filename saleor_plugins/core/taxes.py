@@ -1,13 +1,23 @@
-"""The shop's VAT mode (Saleor's "include taxes in prices" setting), read once per request.
+"""The shop's VAT mode.
 
-Cart rules, loyalty and the till price with it. Outside a request the caller's ``fallback``
-dict keeps the value (none given: every call reads it).
+Read from the database, not through ``Site.objects.get_current()``: Django caches the
+current site with its settings per process, so a change made by staff would not be seen.
+``include_taxes`` reads it once per request (cart rules, loyalty and the till price with
+it); outside a request the caller's ``fallback`` dict keeps it (none given: every call
+reads it).
 """
 from typing import Optional
 
 from . import request_cache
 
-SECTION = "shop"
+SECTION = "taxes"
+
+
+def include_taxes_in_prices() -> bool:
+    from saleor.site.models import SiteSettings
+
+    value = SiteSettings.objects.values_list("include_taxes_in_prices", flat=True).first()
+    return value is not False
 
 
 def include_taxes_sql() -> str:
@@ -21,10 +31,7 @@ def include_taxes_sql() -> str:
 def include_taxes(fallback: Optional[dict] = None) -> bool:
     cache = request_cache.section(SECTION, fallback if fallback is not None else {})
     if "include_taxes" not in cache:
-        from saleor.site.models import SiteSettings
-
-        remember_include_taxes(SiteSettings.objects.values_list(
-            "include_taxes_in_prices", flat=True).first(), cache)
+        cache["include_taxes"] = include_taxes_in_prices()
     return cache["include_taxes"]
 
 
