@@ -5,6 +5,7 @@ copies it into the order's unit prices and keeps it when it recalculates the ord
 shipping goes through the shipping price hooks; gifts become zero-priced order lines with
 stock allocated when the order is created.
 """
+import dataclasses
 import logging
 import threading
 from decimal import Decimal
@@ -38,8 +39,8 @@ _compiled_lock = threading.Lock()
 
 def rules_state() -> tuple:
     """One query: a stamp that changes whenever a rule, condition or code is added or
-    changed, the rules whose usage limit is reached (orders change only those), and the
-    shop's VAT mode (the rules' other per-request read)."""
+    changed, the rules with a usage limit and those that reached it (orders change only
+    those), and the shop's VAT mode (the rules' other per-request read)."""
     rule_table = DiscountRule._meta.db_table
     condition_table = RuleCondition._meta.db_table
     code_table = DiscountCode._meta.db_table
@@ -49,13 +50,14 @@ def rules_state() -> tuple:
             f"(SELECT max(updated_at) FROM {rule_table}), "
             f"(SELECT count(*) FROM {condition_table}), (SELECT max(id) FROM {condition_table}), "
             f"(SELECT count(*) FROM {code_table}), (SELECT max(id) FROM {code_table}), "
+            f"(SELECT array_agg(id) FROM {rule_table} WHERE usage_limit IS NOT NULL), "
             f"(SELECT array_agg(id) FROM {rule_table} "
             f"WHERE usage_limit IS NOT NULL AND used_count >= usage_limit), "
             f"{taxes.include_taxes_sql()}"
         )
-        *stamp, used_up, include_taxes = cursor.fetchone()
-    return (connection.settings_dict["NAME"],) + tuple(stamp), frozenset(used_up or ()), \
-        include_taxes
+        *stamp, limited, used_up, include_taxes = cursor.fetchone()
+    return (connection.settings_dict["NAME"],) + tuple(stamp), frozenset(limited or ()), \
+        frozenset(used_up or ()), include_taxes
 
 
 def load_rules(now=None, fallback: Optional[dict] = None) -> List[rules.Rule]:
@@ -67,7 +69,7 @@ def load_rules(now=None, fallback: Optional[dict] = None) -> List[rules.Rule]:
     where it is kept outside a request).
     """
     now = now or timezone.now()
-    stamp, used_up, include_taxes = rules_state()
+    stamp, limited, used_up, include_taxes = rules_state()
     taxes.remember_include_taxes(include_taxes, fallback)
     with _compiled_lock:
         if _compiled["stamp"] != stamp:
@@ -78,7 +80,8 @@ def load_rules(now=None, fallback: Optional[dict] = None) -> List[rules.Rule]:
             _compiled["stamp"] = stamp
         compiled = _compiled["rules"]
     return [
-        rule for rule, starts, ends in compiled
+        dataclasses.replace(rule, usage_limited=True) if rule.id in limited else rule
+        for rule, starts, ends in compiled
         if (starts is None or starts <= now) and (ends is None or ends > now)
         and rule.id not in used_up
     ]
@@ -301,10 +304,12 @@ def reserve_rule_uses(checkout, evaluation) -> None:
     applied_ids = [applied.rule.id for applied in evaluation.applied]
     own = RuleUse.objects.filter(checkout_token=checkout.token, order__isnull=True)
     own.exclude(rule_id__in=applied_ids).delete()  # the cart no longer gets these rules
-    if not applied_ids:
+    # the request's rules say which have a limit: without one applied, nothing to lock
+    limited_ids = [applied.rule.id for applied in evaluation.applied if applied.rule.usage_limited]
+    if not limited_ids:
         return
     limited = DiscountRule.objects.select_for_update().filter(
-        pk__in=applied_ids, usage_limit__isnull=False).order_by("pk")  # one lock order
+        pk__in=limited_ids, usage_limit__isnull=False).order_by("pk")  # one lock order
     for rule in limited:
         reserved = rule.uses.filter(order__isnull=True).exclude(
             checkout_token=checkout.token).count()
