@@ -34,5 +34,8 @@ def test_checkout_completes_with_all_package_plugins_active(
     assert "Kaffe Fjell" in body
     assert confirmation[0].from_email.endswith("post@shop.example.com>")
     assert any(alt[1] == "text/html" for alt in confirmation[0].alternatives)
+    # the paid order's points are spendable at once, and the customer is told (once)
+    earned = [m for m in mail.outbox if customer.email in m.to and "You earned" in m.subject]
+    assert [m.subject.split(" at ")[0] for m in earned] == ["You earned 347 points"]
     # the package's plugins really were active during the checkout
     assert len(all_plugins_active) >= 4

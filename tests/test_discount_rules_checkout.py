@@ -11,6 +11,7 @@ from saleor.warehouse.models import Allocation
 
 from saleor_plugins.discount_rules import rules
 from saleor_plugins.discount_rules.models import (
+    CheckoutCode,
     CodeRedemption,
     DiscountCode,
     DiscountRule,
@@ -157,6 +158,46 @@ def test_checkout_payment_order_and_recalculation_agree(
         assert recalculated["order"]["shippingPrice"]["gross"]["amount"] == 0
 
 
+def test_rules_about_the_customer_and_the_address_see_them_at_checkout(api, rules_on, shop,
+                                                                      customer):
+    # the cart carries only the facts its rules ask about: each kind is read when asked
+    from saleor_plugins.discount_rules.models import CustomerGroup
+
+    group = CustomerGroup.objects.create(name="Stamkunder")
+    group.members.add(customer)
+    make_rule(rules.FIXED, "10", name="Gruppe", conditions=[
+        {"type": rules.CUSTOMER_GROUP, "customer_group": group}])
+    make_rule(rules.FIXED, "20", name="Igjen", conditions=[{"type": rules.FROM_SECOND_ORDER}])
+    make_rule(rules.FIXED, "5", name="Norge", conditions=[
+        {"type": rules.SHIPPING_COUNTRY, "country": "NO"}])
+    make_rule(rules.FIXED, "7", name="Sverige", conditions=[
+        {"type": rules.SHIPPING_COUNTRY, "country": "SE"}])
+    client = api(customer)
+    first = checkout_with_shipping(client, shop)
+    assert sorted(r["name"] for r in read(client, first)["discountRules"]) == ["Gruppe", "Norge"]
+    factories.create_order(user=customer, lines=[(shop.mug, 1)])
+    second = checkout_with_shipping(client, shop)
+    assert sorted(r["name"] for r in read(client, second)["discountRules"]) == [
+        "Gruppe", "Igjen", "Norge"]
+    assert amount(read(client, second)["totalPrice"]["gross"]["amount"]) == Decimal("490.50")
+    stranger = api(factories.create_customer())
+    assert [r["name"] for r in read(stranger, checkout_with_shipping(stranger, shop)
+                                    )["discountRules"]] == ["Norge"]
+
+
+def test_a_rule_used_up_by_an_order_is_gone_from_the_next_checkout(api, rules_on, shop,
+                                                                  customer):
+    make_rule(rules.FIXED, "50", name="Én gang", usage_limit=1)
+    client = api(customer)
+    first = checkout_with_shipping(client, shop)
+    assert [r["name"] for r in read(client, first)["discountRules"]] == ["Én gang"]
+    assert pay_and_complete(client, first, Decimal("475.50"))["checkoutErrors"] == []
+    assert DiscountRule.objects.get(name="Én gang").used_count == 1
+    second = checkout_with_shipping(client, shop)
+    assert read(client, second)["discountRules"] == []
+    assert amount(read(client, second)["totalPrice"]["gross"]["amount"]) == Decimal("525.50")
+
+
 def test_rules_apply_only_while_the_plugin_is_on_and_survive_switching(api, shop, customer,
                                                                        all_plugins_active):
     from saleor.plugins.models import PluginConfiguration
@@ -196,6 +237,11 @@ def test_codes_are_entered_on_the_checkout_next_to_saleors_voucher(api, rules_on
     completed = pay_and_complete(client, checkout, Decimal("477.85"))
     assert completed["checkoutErrors"] == []
     assert DiscountCode.objects.get(code="KAFFE10").used_count == 1
+    assert DiscountRule.objects.get(pk=rule.pk).used_count == 1
+    order = Order.objects.get(token=completed["order"]["token"])
+    assert list(CodeRedemption.objects.filter(code__code="KAFFE10").values_list(
+        "order_id", flat=True)) == [order.pk]
+    assert not CheckoutCode.objects.filter(checkout_token=checkout["token"]).exists()
 
 
 def test_single_use_code_needs_an_account_and_works_once(api, rules_on, shop, customer):
@@ -225,8 +271,6 @@ def test_single_use_code_completes_once_when_two_checkouts_race(shop, customer, 
     rule = make_rule(rules.FIXED, "100", name="En gang", conditions=[
         {"type": rules.SINGLE_USE_CODE}])
     code = DiscountCode.objects.create(rule=rule, code="ENGANG", once_per_customer=True)
-    from saleor_plugins.discount_rules.models import CheckoutCode
-
     checkouts = []
     for _ in range(2):
         checkout = factories.create_checkout(

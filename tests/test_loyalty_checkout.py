@@ -98,6 +98,29 @@ def test_points_pay_part_of_the_order_and_survive_recalculation(api, loyalty, sh
     assert amount(recalculated["order"]["total"]["gross"]["amount"]) == total
 
 
+def test_an_expired_hold_spends_nothing_and_goes_with_the_order(api, loyalty, shop, customer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from saleor_plugins.loyalty.models import Reservation
+
+    give_points(customer, 1000)
+    client = api(customer)
+    checkout = checkout_with_shipping(client, shop)
+    assert client.data(APPLY, {"checkoutId": checkout["id"], "points": 200}
+                       )["checkoutLoyaltyPointsApply"]["loyaltyErrors"] == []
+    Reservation.objects.filter(checkout_token=checkout["token"]).update(
+        expires_at=timezone.now() - timedelta(minutes=1))
+    shown = client.data(CHECKOUT_LOYALTY, {"token": checkout["token"]})["checkout"]
+    assert shown["loyalty"]["pointsApplied"] == 0
+    completed = pay_and_complete(client, checkout, Decimal("525.50"))
+    assert completed["checkoutErrors"] == []
+    assert not Reservation.objects.filter(checkout_token=checkout["token"]).exists()
+    me = client.data(ME)["me"]["loyalty"]
+    assert (me["balance"], me["reserved"]) == (1000 + 476, 0)
+
+
 def apply(client, checkout, **variables):
     return client.data(APPLY, dict(variables, checkoutId=checkout["id"])
                        )["checkoutLoyaltyPointsApply"]

@@ -5,6 +5,7 @@ copies it into the order's unit prices and keeps it when it recalculates the ord
 shipping goes through the shipping price hooks; gifts become zero-priced order lines with
 stock allocated when the order is created.
 """
+import dataclasses
 import logging
 import threading
 from decimal import Decimal
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from prices import Money, TaxedMoney
 
+from ..core import taxes
 from . import rules
 from .models import (
     CheckoutCode,
@@ -35,8 +37,10 @@ _compiled = {"stamp": None, "rules": ()}
 _compiled_lock = threading.Lock()
 
 
-def rules_stamp() -> tuple:
-    """One query that changes whenever a rule, condition or code is added, changed or used."""
+def rules_state() -> tuple:
+    """One query: a stamp that changes whenever a rule, condition or code is added or
+    changed, the rules with a usage limit and those that reached it (orders change only
+    those), and the shop's VAT mode (the rules' other per-request read)."""
     rule_table = DiscountRule._meta.db_table
     condition_table = RuleCondition._meta.db_table
     code_table = DiscountCode._meta.db_table
@@ -44,35 +48,42 @@ def rules_stamp() -> tuple:
         cursor.execute(
             f"SELECT (SELECT count(*) FROM {rule_table}), (SELECT max(id) FROM {rule_table}), "
             f"(SELECT max(updated_at) FROM {rule_table}), "
-            f"(SELECT sum(used_count) FROM {rule_table}), "
             f"(SELECT count(*) FROM {condition_table}), (SELECT max(id) FROM {condition_table}), "
-            f"(SELECT count(*) FROM {code_table}), (SELECT max(id) FROM {code_table})"
+            f"(SELECT count(*) FROM {code_table}), (SELECT max(id) FROM {code_table}), "
+            f"(SELECT array_agg(id) FROM {rule_table} WHERE usage_limit IS NOT NULL), "
+            f"(SELECT array_agg(id) FROM {rule_table} "
+            f"WHERE usage_limit IS NOT NULL AND used_count >= usage_limit), "
+            f"{taxes.include_taxes_sql()}"
         )
-        return (connection.settings_dict["NAME"],) + tuple(cursor.fetchone())
+        *stamp, limited, used_up, include_taxes = cursor.fetchone()
+    return (connection.settings_dict["NAME"],) + tuple(stamp), frozenset(limited or ()), \
+        frozenset(used_up or ()), include_taxes
 
 
-def load_rules(now=None) -> List[rules.Rule]:
+def load_rules(now=None, fallback: Optional[dict] = None) -> List[rules.Rule]:
     """Active rules in their date window and under their usage limit.
 
-    Compiled rules are kept per process and rebuilt only when ``rules_stamp`` changes, so a
-    request costs one small query instead of three.
+    Compiled rules are kept per process and rebuilt only when the stamp of ``rules_state``
+    changes, so a request costs one small query instead of three; counting a rule's use
+    does not rebuild them. The VAT mode read with it goes to ``core.taxes`` (``fallback``:
+    where it is kept outside a request).
     """
     now = now or timezone.now()
-    stamp = rules_stamp()
+    stamp, limited, used_up, include_taxes = rules_state()
+    taxes.remember_include_taxes(include_taxes, fallback)
     with _compiled_lock:
         if _compiled["stamp"] != stamp:
             queryset = DiscountRule.objects.filter(is_active=True).prefetch_related(
                 "conditions", "codes")
             _compiled["rules"] = tuple(
-                (to_rule(rule), rule.starts_at, rule.ends_at, rule.usage_limit, rule.used_count)
-                for rule in queryset
-            )
+                (to_rule(rule), rule.starts_at, rule.ends_at) for rule in queryset)
             _compiled["stamp"] = stamp
         compiled = _compiled["rules"]
     return [
-        rule for rule, starts, ends, limit, used in compiled
+        dataclasses.replace(rule, usage_limited=True) if rule.id in limited else rule
+        for rule, starts, ends in compiled
         if (starts is None or starts <= now) and (ends is None or ends > now)
-        and (limit is None or used < limit)
+        and rule.id not in used_up
     ]
 
 
@@ -104,7 +115,8 @@ def to_rule(rule: DiscountRule) -> rules.Rule:
     )
 
 
-def customer_facts(user_id) -> Optional[rules.Customer]:
+def customer_facts(user_id, groups=True, history=True) -> Optional[rules.Customer]:
+    """The customer's groups and order history (``groups``/``history``: read them at all)."""
     if not user_id:
         return None
     from saleor.order import OrderStatus
@@ -113,12 +125,12 @@ def customer_facts(user_id) -> Optional[rules.Customer]:
     from .models import CustomerGroup
 
     group_ids = frozenset(CustomerGroup.members.through.objects.filter(
-        user_id=user_id).values_list("customergroup_id", flat=True))
+        user_id=user_id).values_list("customergroup_id", flat=True)) if groups else frozenset()
     totals = (
         Order.objects.filter(user_id=user_id)
         .exclude(status__in=[OrderStatus.DRAFT, OrderStatus.CANCELED])
         .aggregate(count=Count("pk"), total=Sum("total_gross_amount"))
-    )
+    ) if history else {"count": 0, "total": 0}
     return rules.Customer(
         user_id=user_id,
         group_ids=group_ids,
@@ -153,8 +165,26 @@ def _amount(price: TaxedMoney, include_taxes: bool) -> Decimal:
     return (price.gross if include_taxes else price.net).amount
 
 
-def build_cart(checkout, lines, discounts, include_taxes: bool) -> rules.Cart:
+# What each kind of fact is read for: a cart is built with only what its rules ask about.
+GROUP_CONDITIONS = frozenset({rules.CUSTOMER_GROUP})
+ORDER_HISTORY_CONDITIONS = frozenset(
+    {rules.SECOND_ORDER, rules.FROM_SECOND_ORDER, rules.LIFETIME_TOTAL_AT_LEAST})
+CODE_CONDITIONS = frozenset({rules.CODE, rules.SINGLE_USE_CODE})
+COUNTRY_CONDITIONS = frozenset({rules.SHIPPING_COUNTRY})
+
+
+def condition_types(rule_list) -> frozenset:
+    return frozenset(c.type for rule in rule_list for c in rule.conditions)
+
+
+def build_cart(checkout, lines, discounts, include_taxes: bool,
+               needed: Optional[frozenset] = None) -> rules.Cart:
+    """The cart the rules judge; ``needed`` (condition types) leaves out the facts, and
+    their queries, that no rule asks about (None: every fact)."""
     from saleor.checkout.base_calculations import base_checkout_line_total
+
+    def wanted(types):
+        return needed is None or bool(needed & types)
 
     cart_lines = []
     discounts = list(discounts or [])
@@ -174,18 +204,26 @@ def build_cart(checkout, lines, discounts, include_taxes: bool) -> rules.Cart:
             undiscounted=rules.cents(undiscounted.amount),
             total=rules.cents(_amount(total, include_taxes)),
         ))
-    address = checkout.shipping_address
+    address = checkout.shipping_address if wanted(COUNTRY_CONDITIONS) else None
     return rules.Cart(
         lines=tuple(cart_lines),
-        customer=customer_facts(checkout.user_id),
+        customer=customer_facts(checkout.user_id, groups=wanted(GROUP_CONDITIONS),
+                                history=wanted(ORDER_HISTORY_CONDITIONS)),
         shipping_method_id=checkout.shipping_method_id,
         shipping_country=address.country.code if address else "",
-        code_ids=usable_code_ids(checkout),
+        code_ids=usable_code_ids(checkout) if wanted(CODE_CONDITIONS) else frozenset(),
     )
 
 
 def _lines(checkout):
     return list(checkout.lines.select_related("variant__product"))
+
+
+def lines_with_checkout(checkout_token) -> list:
+    from saleor.checkout.models import CheckoutLine
+
+    return list(CheckoutLine.objects.filter(checkout_id=checkout_token).select_related(
+        "checkout", "variant__product"))
 
 
 def evaluation_key(checkout):
@@ -205,11 +243,25 @@ def evaluate_checkout(checkout, discounts, rule_list, include_taxes, cache: dict
         cache[("latest", checkout.pk)] = cached
         return cached
     lines = _lines(checkout) if lines is None else list(lines)
-    cart = build_cart(checkout, lines, discounts, include_taxes)
+    cache[("lines", checkout.pk)] = lines
+    cart = build_cart(checkout, lines, discounts, include_taxes, condition_types(rule_list))
     evaluation = rules.evaluate(rule_list, cart)
     signature = {line.id: (line.variant_id, line.quantity) for line in cart.lines}
     cache[key] = cache[("latest", checkout.pk)] = (evaluation, signature)
     return evaluation, signature
+
+
+def loaded_lines(cache: dict, checkout, saleor_lines) -> Optional[list]:
+    """The lines this request loaded for the checkout, while Saleor's own ``lines`` of it
+    are still the same lines (a new shipping method needs a new evaluation, not new lines)."""
+    loaded = cache.get(("lines", checkout.pk))
+    if loaded is None or not isinstance(saleor_lines, (list, tuple)):
+        return None
+
+    def state(lines):
+        return {(line.pk, line.variant_id, line.quantity) for line in lines}
+
+    return loaded if state(loaded) == state(saleor_lines) else None
 
 
 def forget(cache: dict, checkout):
@@ -252,10 +304,12 @@ def reserve_rule_uses(checkout, evaluation) -> None:
     applied_ids = [applied.rule.id for applied in evaluation.applied]
     own = RuleUse.objects.filter(checkout_token=checkout.token, order__isnull=True)
     own.exclude(rule_id__in=applied_ids).delete()  # the cart no longer gets these rules
-    if not applied_ids:
+    # the request's rules say which have a limit: without one applied, nothing to lock
+    limited_ids = [applied.rule.id for applied in evaluation.applied if applied.rule.usage_limited]
+    if not limited_ids:
         return
     limited = DiscountRule.objects.select_for_update().filter(
-        pk__in=applied_ids, usage_limit__isnull=False).order_by("pk")  # one lock order
+        pk__in=limited_ids, usage_limit__isnull=False).order_by("pk")  # one lock order
     for rule in limited:
         reserved = rule.uses.filter(order__isnull=True).exclude(
             checkout_token=checkout.token).count()
@@ -299,10 +353,8 @@ def record_order(order, checkout, evaluation) -> List[OrderRule]:
     """When the order is created: what applied, code uses, rule usage, gift lines."""
     codes = {c.pk: c.code for c in DiscountCode.objects.filter(
         pk__in=[a.code_id for a in evaluation.applied if a.code_id])}
-    recorded = []
-    for applied in evaluation.applied:
-        gift_line = add_gift_line(order, applied) if applied.gift_variant_id else None
-        recorded.append(OrderRule.objects.create(
+    recorded = [
+        OrderRule(
             order=order,
             rule_id=applied.rule.id,
             name=applied.rule.name,
@@ -312,16 +364,31 @@ def record_order(order, checkout, evaluation) -> List[OrderRule]:
             currency=order.currency,
             code=codes.get(applied.code_id, ""),
             free_shipping=applied.free_shipping,
-            gift_line=gift_line,
-        ))
-        DiscountRule.objects.filter(pk=applied.rule.id).update(used_count=F("used_count") + 1)
-    RuleUse.objects.filter(checkout_token=checkout.token, order__isnull=True).update(order=order)
-    redeemed = CodeRedemption.objects.filter(checkout_token=checkout.token, order__isnull=True)
-    code_ids = list(redeemed.values_list("code_id", flat=True))
-    redeemed.update(order=order)
-    DiscountCode.objects.filter(pk__in=code_ids).update(used_count=F("used_count") + 1)
-    CheckoutCode.objects.filter(checkout_token=checkout.token).delete()
+            gift_line=add_gift_line(order, applied) if applied.gift_variant_id else None,
+        )
+        for applied in evaluation.applied
+    ]
+    OrderRule.objects.bulk_create(recorded)
+    DiscountRule.objects.filter(pk__in=[applied.rule.id for applied in evaluation.applied]
+                                ).update(used_count=F("used_count") + 1)
+    _settle_uses(order, checkout.token)
     return recorded
+
+
+def _settle_uses(order, checkout_token) -> None:
+    """The checkout's reserved rule and code uses get the order, their codes count one use
+    more, and the entered codes go: one statement (most checkouts have none of them)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH rule_uses AS (UPDATE {RuleUse._meta.db_table} SET order_id = %s "
+            f"WHERE checkout_token = %s AND order_id IS NULL), "
+            f"redeemed AS (UPDATE {CodeRedemption._meta.db_table} SET order_id = %s "
+            f"WHERE checkout_token = %s AND order_id IS NULL RETURNING code_id), "
+            f"counted AS (UPDATE {DiscountCode._meta.db_table} "
+            f"SET used_count = used_count + 1 WHERE id IN (SELECT code_id FROM redeemed)) "
+            f"DELETE FROM {CheckoutCode._meta.db_table} WHERE checkout_token = %s",
+            [order.pk, checkout_token, order.pk, checkout_token, checkout_token],
+        )
 
 
 def add_gift_line(order, applied):

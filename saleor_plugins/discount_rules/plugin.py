@@ -1,9 +1,9 @@
 """Cart rules as a Saleor plugin: price hooks and order hooks → ``cart``."""
 from django.utils.functional import cached_property
 
-from ..core.config import ConfigField
-from ..core import request_cache
+from ..core import order_checkout, request_cache, taxes
 from ..core.checkout_payment import check_last_payment_is_total
+from ..core.config import ConfigField
 from ..core.plugin import PackagePlugin
 from . import cart
 
@@ -38,18 +38,12 @@ class DiscountRulesPlugin(PackagePlugin):
     def rules(self):
         cache = self._cache
         if "rules" not in cache:
-            cache["rules"] = cart.load_rules()
+            cache["rules"] = cart.load_rules(fallback=self._own_cache)
         return cache["rules"]
 
     @property
     def include_taxes(self) -> bool:
-        cache = self._cache
-        if "include_taxes" not in cache:
-            from saleor.site.models import SiteSettings
-
-            cache["include_taxes"] = SiteSettings.objects.values_list(
-                "include_taxes_in_prices", flat=True).first() is not False
-        return cache["include_taxes"]
+        return taxes.include_taxes(self._own_cache)
 
     @property
     def evaluations(self) -> dict:
@@ -80,19 +74,25 @@ class DiscountRulesPlugin(PackagePlugin):
         # request's latest evaluation of that checkout while it still describes this line.
         line_state = (checkout_line.variant_id, checkout_line.quantity)
         checkout = checkout_line._state.fields_cache.get("checkout")
+        lines = None
         if checkout is None:
             latest = self.evaluations.get(("latest", checkout_line.checkout_id))
             if latest is not None and latest[1].get(checkout_line.pk) == line_state:
                 return latest
+            # the checkout comes with its lines (one query); the plugins after this one
+            # find it on the line
+            lines = cart.lines_with_checkout(checkout_line.checkout_id)
+            checkout_line.checkout = lines[0].checkout if lines else checkout_line.checkout
             checkout = checkout_line.checkout
-        result = self.evaluate(checkout, discounts)
+        result = self.evaluate(checkout, discounts, lines)
         if result[1].get(checkout_line.pk) != line_state:
             self.forget(checkout)  # the cart changed since it was evaluated
-            result = self.evaluate(checkout, discounts)
+            result = self.evaluate(checkout, discounts, lines)
         return result
 
     def calculate_checkout_shipping(self, checkout, lines, discounts, previous_value):
-        evaluation, _ = self.evaluate(checkout, discounts)
+        evaluation, _ = self.evaluate(checkout, discounts,
+                                      cart.loaded_lines(self.evaluations, checkout, lines))
         if evaluation is not None and evaluation.free_shipping:
             return cart.zero_shipping(previous_value.currency)
         return previous_value
@@ -109,6 +109,7 @@ class DiscountRulesPlugin(PackagePlugin):
         return previous_value
 
     def preprocess_order_creation(self, checkout, discounts, previous_value):
+        order_checkout.remember(checkout, discounts)
         # rules change totals while shoppers pay: charge exactly the total, never an old one
         check_last_payment_is_total(checkout, discounts)
         evaluation, _ = self.evaluate(checkout, discounts)
@@ -117,14 +118,9 @@ class DiscountRulesPlugin(PackagePlugin):
         return previous_value
 
     def order_created(self, order, previous_value):
-        from django.utils import timezone
-        from saleor.checkout.models import Checkout
-        from saleor.discount.utils import fetch_discounts
-
-        checkout = Checkout.objects.filter(token=order.checkout_token).first() \
-            if order.checkout_token else None
+        checkout, discounts = order_checkout.checkout_of(order)
         if checkout is not None:
-            evaluation, _ = self.evaluate(checkout, fetch_discounts(timezone.now()))
+            evaluation, _ = self.evaluate(checkout, discounts)
             if evaluation is not None and evaluation.applied:
                 cart.record_order(order, checkout, evaluation)
         return previous_value

@@ -73,6 +73,7 @@ class Rule:
     stop_further: bool = False
     gift_variant_id: Optional[int] = None
     gift_quantity: int = 1
+    usage_limited: bool = False  # uses are counted against a limit (reserved before payment)
 
     @property
     def category_id(self) -> Optional[int]:

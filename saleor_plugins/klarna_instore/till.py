@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from ..core.taxes import include_taxes_in_prices
+from ..core import taxes
 from ..klarna import errors as klarna_errors
 from ..klarna.client import stable_idempotency_key
 from . import cart
@@ -112,10 +112,6 @@ def _klarna_failure(error: klarna_errors.KlarnaError) -> TillError:
 
 # -- search --------------------------------------------------------------------------------
 
-def _include_taxes() -> bool:
-    return include_taxes_in_prices()
-
-
 class PricedVariant:
     def __init__(self, variant, gross: Decimal, vat_rate: Decimal, exact_sku: bool):
         self.variant = variant
@@ -135,7 +131,7 @@ class Pricer:
         self.discounts = fetch_discounts(timezone.now())
         self.country = Country(country)
         self.default_rate = default_rate
-        self.include_taxes = _include_taxes()
+        self.include_taxes = taxes.include_taxes()
 
     def price(self, variant):
         price = variant.get_price(self.discounts)

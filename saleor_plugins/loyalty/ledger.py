@@ -201,9 +201,10 @@ def release(checkout_token) -> int:
     return deleted
 
 
-def active_reservation(checkout_token) -> Optional[Reservation]:
+def reservation_of(checkout_token) -> Optional[Reservation]:
+    """The checkout's reservation, also when expired (callers check ``expires_at``)."""
     return Reservation.objects.select_related("account").filter(
-        checkout_token=checkout_token, expires_at__gt=timezone.now()).first()
+        checkout_token=checkout_token).first()
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.utils.functional import cached_property
 
+from ..core import order_checkout
 from ..core.config import ConfigField
 from ..core.plugin import PackagePlugin
 from . import program
@@ -68,7 +69,7 @@ class LoyaltyPlugin(PackagePlugin):
         return {}
 
     def redemption(self, checkout, discounts, lines=None):
-        lines = program.checkout_lines(checkout) if lines is None else list(lines)
+        lines = None if lines is None else list(lines)
         return program.evaluate(checkout, lines, discounts, self.config, self._store)
 
     def forget(self, checkout):
@@ -95,6 +96,7 @@ class LoyaltyPlugin(PackagePlugin):
         from django.utils.translation import gettext as _
         from saleor.checkout.error_codes import CheckoutErrorCode
 
+        order_checkout.remember(checkout, discounts)
         if program.check_before_payment(checkout, discounts, self.config):
             raise ValidationError(
                 _("Your points balance has changed. Apply your points again."),
@@ -103,17 +105,15 @@ class LoyaltyPlugin(PackagePlugin):
         return previous_value
 
     def order_created(self, order, previous_value):
-        from django.utils import timezone
-        from saleor.checkout.models import Checkout
-        from saleor.discount.utils import fetch_discounts
-
-        checkout = Checkout.objects.filter(token=order.checkout_token).first() \
-            if order.checkout_token else None
-        if checkout is None or order.user_id is None:
+        if order.user_id is None:
             return previous_value
-        program.record_order(order, checkout, fetch_discounts(timezone.now()), self.config)
-        if order.is_fully_paid():
-            program.order_paid(order, self.config)
+        checkout, discounts = order_checkout.checkout_of(order)
+        if checkout is None:
+            return previous_value
+        paid = order.is_fully_paid()
+        program.record_order(order, checkout, discounts, self.config, paid=paid)
+        if paid:  # the rest of order_paid: record_order made the purchase points spendable
+            program.reward_referral(order, self.config)
         return previous_value
 
     def order_fully_paid(self, order, previous_value):

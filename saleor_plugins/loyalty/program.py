@@ -11,14 +11,15 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Dict, Optional
 
 from django.db import transaction
+from django.utils import timezone
 from prices import TaxedMoney
 
-from ..core import request_cache
-from ..core.taxes import include_taxes_in_prices
+from ..core import request_cache, taxes
 from . import ledger
 from .models import (
     EARN_PURCHASE,
     EARN_REFERRAL,
+    POSTED,
     LoyaltyAccount,
     OrderPoints,
     ProductPointsSetting,
@@ -45,15 +46,9 @@ def cache(fallback=None) -> dict:
     return request_cache.section(CACHE_SECTION, fallback if fallback is not None else {})
 
 
-def include_taxes() -> bool:
-    return include_taxes_in_prices()
-
-
 def taxes_included(store: dict) -> bool:
-    """The shop's VAT mode, read once per request."""
-    if "include_taxes" not in store:
-        store["include_taxes"] = include_taxes()
-    return store["include_taxes"]
+    """The shop's VAT mode, read once per request (``store`` keeps it outside one)."""
+    return taxes.include_taxes(store)
 
 
 def product_exceptions(store: dict) -> Dict[int, ProductPointsSetting]:
@@ -151,38 +146,67 @@ def cached_for_line(store: dict, line) -> Optional[Redemption]:
     """The request's evaluation of the line's checkout while it still describes the line;
     Saleor prices each line on its own, usually without its checkout loaded."""
     cached = store.get(("redemption", line.checkout_id))
-    if cached is not None and (line.pk, line.variant_id, line.quantity) in cached[0]:
+    if cached is not None and (cached[0] is None
+                               or (line.pk, line.variant_id, line.quantity) in cached[0]):
         return cached[1]
     return None
 
 
+def _reservation_row(checkout, store: dict):
+    """The checkout's reservation row, expired or not, read once per request (``forget``
+    drops it)."""
+    key = ("reservation", checkout.pk)
+    if key not in store:
+        store[key] = ledger.reservation_of(checkout.token)
+    return store[key]
+
+
+def held_points(checkout, store: dict):
+    """The checkout's points hold if it may be spent; most checkouts have none, and then
+    their lines are never needed."""
+    if not checkout.user_id:
+        return None
+    reservation = _reservation_row(checkout, store)
+    if reservation is None or reservation.expires_at <= timezone.now() \
+            or reservation.account.user_id != checkout.user_id or reservation.account.excluded:
+        return None
+    return reservation
+
+
 def evaluate(checkout, lines, discounts, config, store: dict) -> Redemption:
-    """The points a checkout spends and how they lower its lines (cached per request)."""
+    """The points a checkout spends and how they lower its lines (cached per request).
+
+    ``lines`` None: read only when the checkout holds points. Without a hold nothing is
+    spent, whatever the lines (cached with signature None)."""
     key = ("redemption", checkout.pk)
-    signature = _signature(lines)
     cached = store.get(key)
+    if cached is not None and cached[0] is None:
+        return cached[1]
+    reservation = held_points(checkout, store)
+    if reservation is None:
+        store[key] = (None, Redemption())
+        return store[key][1]
+    lines = checkout_lines(checkout) if lines is None else lines
+    signature = _signature(lines)
     if cached is not None and cached[0] == signature:
         return cached[1]
-    redemption = Redemption()
-    reservation = ledger.active_reservation(checkout.token) if checkout.user_id else None
-    if reservation is not None and reservation.account.user_id == checkout.user_id \
-            and not reservation.account.excluded:
-        taxes = taxes_included(store)
-        capacity = eligible_capacity(lines, discounts, taxes, product_exceptions(store))
-        points = min(reservation.points, max_points_for_lines(capacity, config))
-        if config.max_points_per_order:
-            points = min(points, config.max_points_per_order)
-        cents = _cents(value_of(points, config))
-        per_unit = allocate(capacity, cents)
-        redemption = Redemption(
-            points=points, cents=sum(per_unit[pk] * capacity[pk][0] for pk in per_unit),
-            per_unit=per_unit, capacity_cents=sum(q * c for q, c in capacity.values()))
+    taxes = taxes_included(store)
+    capacity = eligible_capacity(lines, discounts, taxes, product_exceptions(store))
+    points = min(reservation.points, max_points_for_lines(capacity, config))
+    if config.max_points_per_order:
+        points = min(points, config.max_points_per_order)
+    cents = _cents(value_of(points, config))
+    per_unit = allocate(capacity, cents)
+    redemption = Redemption(
+        points=points, cents=sum(per_unit[pk] * capacity[pk][0] for pk in per_unit),
+        per_unit=per_unit, capacity_cents=sum(q * c for q, c in capacity.values()))
     store[key] = (signature, redemption)
     return redemption
 
 
 def forget(store: dict, checkout) -> None:
     store.pop(("redemption", checkout.pk), None)
+    store.pop(("reservation", checkout.pk), None)
 
 
 def checkout_lines(checkout):
@@ -278,38 +302,49 @@ def earn_base_for_order(order, config, per_unit: Dict[str, int], gross_prices) -
     return max(base, Decimal(0)).quantize(CENT)
 
 
-def record_order(order, checkout, discounts, config) -> Optional[OrderPoints]:
-    """When the order is created: spend its held points, note what it will earn."""
+def record_order(order, checkout, discounts, config, paid=False) -> Optional[OrderPoints]:
+    """When the order is created: spend its held points, note what it will earn.
+
+    ``paid``: the order is paid already; points that come on payment are then written
+    spendable at once instead of pending and posted a moment later (the rest of
+    ``order_paid`` is the caller's: ``reward_referral``)."""
     if order.user_id is None:
         return None
     account = ledger.account_for(order.user)
     store = cache()
-    lines = checkout_lines(checkout)
+    lines = checkout_lines(checkout) if held_points(checkout, store) is not None else []
     redemption = evaluate(checkout, lines, discounts, config, store) if not account.excluded \
         else Redemption()
     variant_cents = {str(line.variant_id): redemption.per_unit.get(line.pk, 0) for line in lines}
     amount = Decimal(redemption.cents) / 100
-    with transaction.atomic():
+    # no savepoints: this runs inside Saleor's order creation, which rolls back as a whole
+    with transaction.atomic(savepoint=False):
         entry = None
         if redemption.points:
             entry = ledger.redeem_for_order(account, order, redemption.points, amount,
                                             config.point_value, checkout.token)
-        else:
+        elif _reservation_row(checkout, store) is not None:
             ledger.release(checkout.token)
         taxes = taxes_included(store)
         base = earn_base_for_order(order, config, variant_cents, taxes)
         earned = 0 if account.excluded else points_for(base, config)
-        record, _ = OrderPoints.objects.get_or_create(order=order, defaults=dict(
-            account=account, points_earned=earned,
-            points_redeemed=-entry.points if entry else 0,
-            redeemed_amount=amount if entry else 0, currency=order.currency,
-            earn_base=base, earn_rate=config.points_per_currency_unit,
-            point_value=config.point_value,
-        ))
-        if earned:
-            ledger.earn(account, EARN_PURCHASE, earned, key=ledger.purchase_key(order),
-                        pending=True, order=order, rate=config.points_per_currency_unit,
-                        amount=base)
+        # a second call for the order finds the first record; no other transaction can
+        # write one for an order this transaction is creating
+        record = OrderPoints.objects.filter(order=order).first()
+        created = record is None
+        if created:
+            record = OrderPoints.objects.create(
+                order=order, account=account, points_earned=earned,
+                points_redeemed=-entry.points if entry else 0,
+                redeemed_amount=amount if entry else 0, currency=order.currency,
+                earn_base=base, earn_rate=config.points_per_currency_unit,
+                point_value=config.point_value,
+            )
+        spendable = paid and config.earn_when == "paid"
+        earning = ledger.earn(
+            account, EARN_PURCHASE, earned, key=ledger.purchase_key(order),
+            pending=not spendable, expiry_months=config.expiry_months, order=order,
+            rate=config.points_per_currency_unit, amount=base) if earned else None
         if entry is not None:
             from saleor.order import events
 
@@ -317,6 +352,12 @@ def record_order(order, checkout, discounts, config) -> Optional[OrderPoints]:
                 order=order, user=None,
                 message="Redeemed points: %d points (-%s %s)" % (
                     record.points_redeemed, amount, order.currency))
+    if spendable:
+        if earning is not None and earning.status == POSTED:
+            if created:
+                notify_earned(earning.pk)
+        else:  # a pending earning of an earlier call for this order
+            make_spendable(order, config)
     return record
 
 
@@ -325,7 +366,7 @@ def check_before_payment(checkout, discounts, config) -> Optional[str]:
     if not checkout.user_id:
         return None
     store = cache()
-    redemption = evaluate(checkout, checkout_lines(checkout), discounts, config, store)
+    redemption = evaluate(checkout, None, discounts, config, store)
     if not redemption.points:
         return None
     account = LoyaltyAccount.objects.get(user_id=checkout.user_id)

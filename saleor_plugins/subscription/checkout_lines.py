@@ -14,12 +14,11 @@ CACHE_SECTION = "subscription"
 KLARNA_UNITS = {DAYS: "DAY", WEEKS: "WEEK", MONTHS: "MONTH"}
 
 
-def first_order_discounts(checkout_token) -> dict:
-    """{checkout line pk: percent} for the checkout's subscription lines with a discount."""
-    rows = CheckoutSubscriptionLine.objects.filter(
-        checkout_token=checkout_token, plan__first_order_discount__gt=0,
-    ).values_list("checkout_line_id", "plan__first_order_discount")
-    return dict(rows)
+def first_order_discounts(marked_lines) -> dict:
+    """{checkout line pk: percent} for the subscription lines (``marked_lines``, with their
+    plans) that have a first-order discount."""
+    return {mark.checkout_line_id: mark.plan.first_order_discount for mark in marked_lines
+            if mark.plan.first_order_discount > 0}
 
 
 def discount_per_unit_cents(line_total: TaxedMoney, quantity: int, percent: Decimal) -> int:

@@ -62,23 +62,31 @@ class SubscriptionPlugin(PackagePlugin):
     def _own_cache(self) -> dict:
         return {}
 
-    def _first_order_discounts(self, checkout_token) -> dict:
+    def _marked_lines(self, checkout_token) -> list:
+        # one read per request for the price hooks, the check before payment and the order
+        # (the marking mutation clears the section)
         cache = request_cache.section(checkout_lines.CACHE_SECTION, self._own_cache)
-        if checkout_token not in cache:
-            cache[checkout_token] = checkout_lines.first_order_discounts(checkout_token)
-        return cache[checkout_token]
+        key = str(checkout_token)
+        if key not in cache:
+            cache[key] = subscriptions.marked_lines(checkout_token)
+        return cache[key]
 
     def calculate_checkout_line_total(self, checkout_line, discounts, previous_value):
-        percent = self._first_order_discounts(checkout_line.checkout_id).get(checkout_line.pk)
+        percent = checkout_lines.first_order_discounts(
+            self._marked_lines(checkout_line.checkout_id)).get(checkout_line.pk)
         if not percent:
             return previous_value
         return checkout_lines.discounted_line_total(previous_value, checkout_line.quantity,
                                                     percent)
 
     def preprocess_order_creation(self, checkout, discounts, previous_value):
-        subscriptions.check_checkout(checkout)
+        subscriptions.check_checkout(checkout, self._marked_lines(checkout.token))
         return previous_value
 
     def order_created(self, order, previous_value):
-        subscriptions.create_from_order(order, self.config)
+        if order.checkout_token and order.user_id:
+            subscriptions.create_from_order(order, self.config,
+                                            marked=self._marked_lines(order.checkout_token))
+            request_cache.section(checkout_lines.CACHE_SECTION, self._own_cache).pop(
+                str(order.checkout_token), None)
         return previous_value

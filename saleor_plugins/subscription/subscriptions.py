@@ -237,10 +237,10 @@ def marked_lines(checkout_token):
                 .select_related("plan", "checkout_line__variant__product"))
 
 
-def check_checkout(checkout):
+def check_checkout(checkout, marked=None):
     """Before payment: a checkout with subscription lines needs an account and a payment
-    method that can be charged again."""
-    marked = marked_lines(checkout.token)
+    method that can be charged again (``marked``: its ``marked_lines`` if read already)."""
+    marked = marked_lines(checkout.token) if marked is None else marked
     if not marked:
         return
     from django.core.exceptions import ValidationError
@@ -275,13 +275,14 @@ def _token_for(order) -> str:
     return token.token_id if token else ""
 
 
-def create_from_order(order, config, billing=PER_DELIVERY):
-    """``order_created``: one subscription per subscription line of the order's checkout."""
+def create_from_order(order, config, billing=PER_DELIVERY, marked=None):
+    """``order_created``: one subscription per subscription line of the order's checkout
+    (``marked``: its ``marked_lines`` if read already)."""
     from saleor.discount.utils import fetch_discounts
 
     if not order.checkout_token or not order.user_id:
         return []
-    marked = marked_lines(order.checkout_token)
+    marked = marked_lines(order.checkout_token) if marked is None else marked
     if not marked:
         return []
     payment = order.payments.filter(is_active=True).order_by("-pk").first()
