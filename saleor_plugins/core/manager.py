@@ -5,12 +5,16 @@ before validating it and outside a transaction: a rejected first update, or one 
 leaves out ``active``, switched the plugin on; and the update was applied to the
 plugin's in-memory defaults. Here the row starts from a copy of the plugin's current
 state and the whole save rolls back when validation fails.
+
+It also publishes the checkout and lines it prices a subtotal for (``priced_checkout``).
 """
 import copy
 
 from django.db import transaction
 from saleor.plugins.manager import PluginsManager as SaleorPluginsManager
 from saleor.plugins.models import PluginConfiguration
+
+from . import priced_checkout
 
 
 class PluginsManager(SaleorPluginsManager):
@@ -29,3 +33,7 @@ class PluginsManager(SaleorPluginsManager):
                 },
             )
             return plugin.save_plugin_configuration(plugin_configuration, cleaned_data)
+
+    def calculate_checkout_subtotal(self, checkout, lines, discounts):
+        with priced_checkout.pricing(checkout, lines):
+            return super().calculate_checkout_subtotal(checkout, lines, discounts)

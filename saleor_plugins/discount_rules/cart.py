@@ -188,6 +188,7 @@ def build_cart(checkout, lines, discounts, include_taxes: bool,
 
     cart_lines = []
     discounts = list(discounts or [])
+    _load_variants(lines)
     for line in lines:
         variant = line.variant
         undiscounted = variant.base_price * line.quantity
@@ -213,6 +214,16 @@ def build_cart(checkout, lines, discounts, include_taxes: bool,
         shipping_country=address.country.code if address else "",
         code_ids=usable_code_ids(checkout) if wanted(CODE_CONDITIONS) else frozenset(),
     )
+
+
+def _load_variants(lines) -> None:
+    """Saleor's lines come with at most the priced ones' variants: the rest in two queries,
+    which Saleor's own pricing of those lines then uses."""
+    from django.db.models import prefetch_related_objects
+
+    missing = [line for line in lines if "variant" not in line._state.fields_cache]
+    if missing:
+        prefetch_related_objects(missing, "variant__product")
 
 
 def _lines(checkout):

@@ -1,7 +1,7 @@
 """Cart rules as a Saleor plugin: price hooks and order hooks → ``cart``."""
 from django.utils.functional import cached_property
 
-from ..core import order_checkout, request_cache, taxes
+from ..core import order_checkout, priced_checkout, request_cache, taxes
 from ..core.checkout_payment import check_last_payment_is_total
 from ..core.config import ConfigField
 from ..core.plugin import PackagePlugin
@@ -75,7 +75,11 @@ class DiscountRulesPlugin(PackagePlugin):
         line_state = (checkout_line.variant_id, checkout_line.quantity)
         checkout = checkout_line._state.fields_cache.get("checkout")
         lines = None
-        if checkout is None:
+        priced = priced_checkout.being_priced(checkout_line.checkout_id)
+        if priced is not None:  # a subtotal: Saleor's own checkout and lines
+            checkout, lines = priced if checkout is None else (checkout, priced[1])
+            checkout_line.checkout = checkout  # the plugins after this one find it here
+        elif checkout is None:
             latest = self.evaluations.get(("latest", checkout_line.checkout_id))
             if latest is not None and latest[1].get(checkout_line.pk) == line_state:
                 return latest
