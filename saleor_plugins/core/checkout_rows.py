@@ -31,20 +31,41 @@ def may_have_rows(name: str, checkout_token) -> bool:
     return found[name]
 
 
+def unanswered(checkout_token) -> bool:
+    """In a request, nothing asked yet for the checkout (a query may ask along: ``sql``)."""
+    cache = request_cache.get()
+    answers = None if cache is None else cache.get(SECTION, {}).get(str(checkout_token))
+    return cache is not None and (answers is None or not set(_TABLES) <= set(answers))
+
+
+def sql(checkout_token):
+    """``(columns, params, names)``: the question as columns for a query that reads them
+    along with its own data; hand what they read to ``remember``."""
+    names = list(_TABLES)
+    return ", ".join(_exists(name) for name in names), [str(checkout_token)] * len(names), names
+
+
+def remember(checkout_token, names, values) -> None:
+    cache = request_cache.get()
+    if cache is not None:
+        cache.setdefault(SECTION, {})[str(checkout_token)] = dict(zip(names, values))
+
+
 def forget(checkout_token) -> None:
     cache = request_cache.get()
     if cache is not None:
         cache.get(SECTION, {}).pop(str(checkout_token), None)
 
 
+def _exists(name: str) -> str:
+    model = _TABLES[name]
+    column = model._meta.get_field("checkout_token").column
+    return f"EXISTS (SELECT 1 FROM {model._meta.db_table} WHERE {column} = %s)"
+
+
 def _ask(checkout_token: str) -> dict:
-    names = list(_TABLES)
-    selects = []
-    for name in names:
-        model = _TABLES[name]
-        column = model._meta.get_field("checkout_token").column
-        selects.append(f"EXISTS (SELECT 1 FROM {model._meta.db_table} WHERE {column} = %s)")
+    columns, params, names = sql(checkout_token)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(selects), [checkout_token] * len(names))
+        cursor.execute("SELECT " + columns, params)
         row = cursor.fetchone()
     return dict(zip(names, row))

@@ -36,9 +36,15 @@ class DiscountRulesPlugin(PackagePlugin):
 
     @property
     def rules(self):
+        return self.rules_for()
+
+    def rules_for(self, checkout_token=None):
+        """The request's rules; the first read asks ``core.checkout_rows`` about the
+        checkout being priced along with them (one query for both)."""
         cache = self._cache
         if "rules" not in cache:
-            cache["rules"] = cart.load_rules(fallback=self._own_cache)
+            cache["rules"] = cart.load_rules(fallback=self._own_cache,
+                                             checkout_token=checkout_token)
         return cache["rules"]
 
     @property
@@ -61,7 +67,7 @@ class DiscountRulesPlugin(PackagePlugin):
         cart.forget(self.evaluations, checkout)
 
     def calculate_checkout_line_total(self, checkout_line, discounts, previous_value):
-        if not self.rules:
+        if not self.rules_for(checkout_line.checkout_id):
             return previous_value
         evaluation, signature = self._line_evaluation(checkout_line, discounts)
         return cart.adjust_line_total(
