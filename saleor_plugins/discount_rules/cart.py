@@ -227,13 +227,18 @@ def build_cart(checkout, lines, discounts, include_taxes: bool,
 
 
 def _load_variants(lines) -> None:
-    """Saleor's lines come with at most the priced ones' variants: the rest in two queries,
-    which Saleor's own pricing of those lines then uses."""
-    from django.db.models import prefetch_related_objects
+    """Saleor's lines come with at most the priced ones' variants: the rest with their
+    products in one query, which Saleor's own pricing of those lines then uses."""
+    from saleor.product.models import ProductVariant
 
     missing = [line for line in lines if "variant" not in line._state.fields_cache]
-    if missing:
-        prefetch_related_objects(missing, "variant__product")
+    if not missing:
+        return
+    variants = ProductVariant.objects.select_related("product").in_bulk(
+        {line.variant_id for line in missing})
+    for line in missing:
+        if line.variant_id in variants:  # else read (and fail) as Saleor would
+            line.variant = variants[line.variant_id]
 
 
 def _lines(checkout):
