@@ -93,6 +93,7 @@ class Plan:
     failure: Optional[str] = None
     statuses: List[int] = field(default_factory=list)
     errors: List[dict] = field(default_factory=list)
+    history: List[tuple] = field(default_factory=list)
 
 
 class Deadline(Exception):
@@ -191,7 +192,7 @@ def shop_once(plan, url, shop, barriers, deadline):
         for barrier in barriers:
             barrier.abort()
     finally:
-        plan.statuses, plan.errors = client.statuses, client.errors
+        plan.statuses, plan.errors, plan.history = client.statuses, client.errors, client.history
         client.close()
 
 
@@ -208,6 +209,21 @@ def run_clients(plans, servers, shop):
     for thread in threads:
         thread.join(max(deadline - time.monotonic(), 0) + 65)  # + one request's timeout
     return [plan.index for plan, thread in zip(plans, threads) if thread.is_alive()]
+
+
+def explain(plan, order=None) -> str:
+    """A client's requests and answers, and its order's payments: why a check failed."""
+    lines = [f"client {plan.index} ({plan.email}, mug={plan.with_mug}, code={plan.code}, "
+             f"points={plan.points}) refusals={plan.refusals}"]
+    for seconds, operation, variables, content in plan.history:
+        variables = {k: v for k, v in (variables or {}).items() if k != "password"}
+        lines.append(f"  {seconds:.3f} {operation} {variables} -> {content}")
+    for payment in (order.payments.order_by("pk") if order else []):
+        lines.append(f"  payment {payment.pk} token={payment.token} total={payment.total} "
+                     f"captured={payment.captured_amount} active={payment.is_active}")
+        for txn in payment.transactions.order_by("pk"):
+            lines.append(f"    {txn.created} {txn.kind} {txn.amount} success={txn.is_success}")
+    return "\n".join(lines)
 
 
 def amount(value):
@@ -248,7 +264,8 @@ def test_fifty_clients_check_out_at_once_with_rules_codes_and_points(
         assert amount(plan.order["total"]["gross"]["amount"]) == plan.shown_total
         assert order.payments.get(token=plan.payment_token).total == plan.shown_total
         # charged once, for the total (older payments of the checkout stay uncharged)
-        assert sum(p.captured_amount for p in order.payments.all()) == plan.shown_total
+        assert sum(p.captured_amount for p in order.payments.all()) == plan.shown_total, \
+            explain(plan, order)
         assert sorted(r.name for r in OrderRule.objects.filter(order=order)) == sorted(
             r["name"] for r in plan.shown_rules)
 

@@ -1,7 +1,7 @@
 """Cart rules as a Saleor plugin: price hooks and order hooks → ``cart``."""
 from django.utils.functional import cached_property
 
-from ..core import order_checkout, request_cache, taxes
+from ..core import checkout_completion, order_checkout, request_cache, taxes
 from ..core.checkout_payment import check_last_payment_is_total
 from ..core.config import ConfigField
 from ..core.plugin import PackagePlugin
@@ -109,6 +109,7 @@ class DiscountRulesPlugin(PackagePlugin):
         return previous_value
 
     def preprocess_order_creation(self, checkout, discounts, previous_value):
+        checkout_completion.claim(checkout)  # first: a second completion waits, then is refused
         order_checkout.remember(checkout, discounts)
         # rules change totals while shoppers pay: charge exactly the total, never an old one
         check_last_payment_is_total(checkout, discounts)
