@@ -1,24 +1,38 @@
-"""Two windows of one customer complete the same checkout at once: one order, one charge.
+"""``checkoutComplete`` under concurrency: one charge per checkout, and nothing after the
+charge fails.
+
+Two windows of one customer complete the same checkout at once: one order, one charge.
 
 Saleor 2.10.1 gives a logged-in customer their existing checkout from ``checkoutCreate``, so
 two windows share it, each with its own payment. The first completion is held right after
 its charge (this test locks the coffee's stock rows, which order creation waits for); the
 second then runs into it. Without the package's completion lock the second charged the
 same payment again and made a second order for the checkout.
+
+After the charge, the order's code use is settled while another checkout of the customer
+reserves the same code: the order must wait for it, not deadlock (which left the payment
+charged without an order).
 """
 import threading
 import time
 from decimal import Decimal
 
+import uuid
+
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from graphene import Node
 from saleor.order.models import Order
 from saleor.payment.models import Payment
 from saleor.warehouse.models import Stock
 
+from saleor_plugins.discount_rules import rules
+from saleor_plugins.discount_rules.models import CheckoutCode, CodeRedemption, DiscountCode
+
+from . import factories
 from .checkout_helpers import CHECKOUT_COMPLETE, PAYMENT_CREATE, SHIPPING_UPDATE, create_checkout
 from .graphql_client import GraphQLClient
+from .test_discount_rules_checkout import make_rule
 
 WAIT_SECONDS = 20
 
@@ -39,8 +53,17 @@ def captured(token) -> Decimal:
 
 def waiting_for_checkout_lock() -> bool:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_locks "
-                       "WHERE locktype = 'advisory' AND NOT granted)")
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
+                       "AND NOT granted AND database = (SELECT oid FROM pg_database "
+                       "WHERE datname = current_database()))")
+        return cursor.fetchone()[0]
+
+
+def blocked_by_this_session() -> bool:
+    """Another session waits for a lock this test's transaction holds."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_stat_activity "
+                       "WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid)))")
         return cursor.fetchone()[0]
 
 
@@ -102,3 +125,59 @@ def test_two_windows_completing_one_checkout_charge_once(shop, customer, all_plu
     assert sorted(order.payments.values_list("token", flat=True)) == ["window-a", "window-b"]
     assert Payment.objects.get(token="window-b").transactions.filter(
         kind="capture", is_success=True).count() == 1
+
+
+def hold_stock_in_thread(variant):
+    """Lock the variant's stock rows from another connection until the returned event is set."""
+    held, release = threading.Event(), threading.Event()
+
+    def run():
+        try:
+            with transaction.atomic():
+                list(Stock.objects.select_for_update().filter(product_variant=variant))
+                held.set()
+                release.wait(WAIT_SECONDS)
+        finally:
+            connection.close()
+
+    threading.Thread(target=run, daemon=True).start()
+    assert held.wait(WAIT_SECONDS)
+    return release
+
+
+@pytest.mark.django_db(transaction=True)
+def test_order_settling_a_code_waits_for_a_checkout_reserving_it(shop, customer,
+                                                                 all_plugins_active):
+    rule = make_rule(rules.FIXED, "100", name="En gang", conditions=[
+        {"type": rules.SINGLE_USE_CODE}])
+    code = DiscountCode.objects.create(rule=rule, code="ENGANG", once_per_customer=True)
+    checkout = factories.create_checkout(user=customer, lines=[(shop.coffee, 3), (shop.mug, 1)],
+                                         shipping_method=shop.shipping_method)
+    CheckoutCode.objects.create(checkout_token=checkout.token, code=code)
+    checkout_id = Node.to_global_id("Checkout", checkout.token)
+    paid = GraphQLClient(customer).data(PAYMENT_CREATE, {"checkoutId": checkout_id, "input": {
+        "gateway": "mirumee.payments.dummy", "token": "charged", "amount": "425.50"}})
+    assert paid["checkoutPaymentCreate"]["paymentErrors"] == []
+
+    release_stock = hold_stock_in_thread(shop.coffee)  # the completion stops after the charge
+    results = []
+    completing = complete_in_thread(customer, checkout_id, results)
+    wait_until(lambda: captured("charged") == Decimal("425.50"), "the charge")
+    with transaction.atomic():
+        # another checkout of the customer reserves the code as reserve_codes does: the
+        # code's lock, then its redemption, which the per-customer constraint refuses
+        DiscountCode.objects.select_for_update().get(pk=code.pk)
+        release_stock.set()
+        wait_until(blocked_by_this_session, "the order to wait for the code")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            CodeRedemption.objects.create(code=code, checkout_token=uuid.uuid4(), user=customer,
+                                          per_customer=True)
+    completing.join(60)
+
+    assert not completing.is_alive()
+    assert [r if isinstance(r, Exception) else r["checkoutErrors"] for r in results] == [[]]
+    order = Order.objects.get()
+    assert order.total.gross.amount == Decimal("425.50") and captured("charged") == Decimal("425.50")
+    code.refresh_from_db()
+    assert code.used_count == 1
+    assert CodeRedemption.objects.get().order == order

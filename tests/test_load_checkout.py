@@ -1,8 +1,8 @@
 """Fifty storefront clients check out at once over real HTTP, racing for codes, offers and points.
 
 Two Saleor server processes serve /graphql/ on loopback; each client is a thread with its own
-``requests`` session and JWT login that runs Saleor's whole checkout: create → add lines →
-shipping method → rule code and/or loyalty points → dummy payment → ``checkoutComplete``.
+``requests`` session that runs Saleor's whole checkout: guest cart → JWT login and
+``checkoutCustomerAttach`` → add lines → shipping method → rule code and/or loyalty points → dummy payment → ``checkoutComplete``.
 Contention is built in: 20 clients for 10 one-use codes, 25 carts for an offer limited to 8
 orders, 8 sessions of one customer spending one 500-point balance, automatic percentage and
 free-shipping rules for everyone. A refusal must be a typed error; the client then pays the
@@ -65,6 +65,11 @@ EXPECTED_REFUSALS = {
     "checkoutPaymentCreate": {"PARTIAL_PAYMENT_NOT_ALLOWED"},
     "checkoutComplete": {"VOUCHER_NOT_APPLICABLE", "CHECKOUT_NOT_FULLY_PAID"},
 }
+
+CUSTOMER_ATTACH = """
+mutation($checkoutId: ID!) {
+  checkoutCustomerAttach(checkoutId: $checkoutId) { checkoutErrors { field message code } }
+}"""
 
 CHECKOUT_STATE = """
 query($token: UUID!) {
@@ -141,9 +146,14 @@ def shop_once(plan, url, shop, barriers, deadline):
         return client.data(query, variables)[name]
 
     try:
-        client.login(plan.email, "password")
+        # a logged-in checkoutCreate hands back the customer's existing checkout, so the
+        # sessions of the shared customer would share one whenever another's came first:
+        # each session starts as a guest cart and logs in, as a shopper in another window
         checkout = create_checkout(client, [(shop.coffee, 2)], email=plan.email)
         ids = {"checkoutId": checkout["id"]}
+        client.login(plan.email, "password")
+        attached = call(CUSTOMER_ATTACH, ids, "checkoutCustomerAttach")
+        assert attached["checkoutErrors"] == [], attached
         added = call(LINES_ADD, dict(ids, lines=[{
             "variantId": Node.to_global_id("ProductVariant", (shop.mug if plan.with_mug
                                                                 else shop.coffee).pk),
