@@ -181,3 +181,30 @@ def test_order_settling_a_code_waits_for_a_checkout_reserving_it(shop, customer,
     code.refresh_from_db()
     assert code.used_count == 1
     assert CodeRedemption.objects.get().order == order
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_payment_charged_by_an_attempt_without_an_order_is_not_charged_again(
+        shop, customer, all_plugins_active):
+    from saleor.payment import gateway
+
+    client = GraphQLClient(customer)
+    checkout = create_checkout(client, [(shop.coffee, 2)], email=customer.email)
+    shipping = client.data(SHIPPING_UPDATE, {"checkoutId": checkout["id"], "shippingMethodId":
+                                             Node.to_global_id("ShippingMethod",
+                                                               shop.shipping_method.pk)})
+    total = shipping["checkoutShippingMethodUpdate"]["checkout"]["totalPrice"]["gross"]["amount"]
+    paid = client.data(PAYMENT_CREATE, {"checkoutId": checkout["id"], "input": {
+        "gateway": "mirumee.payments.dummy", "token": "charged", "amount": str(total)}})
+    assert paid["checkoutPaymentCreate"]["paymentErrors"] == []
+    payment = Payment.objects.get(token="charged")
+    gateway.process_payment(payment=payment, token=payment.token)  # an attempt that then failed
+    assert captured("charged") == Decimal(str(total))
+
+    completed = client.data(CHECKOUT_COMPLETE, {"checkoutId": checkout["id"]})["checkoutComplete"]
+    assert completed["order"] is None and completed["checkoutErrors"] == [{
+        "field": None, "code": "PAYMENT_ERROR",
+        "message": "Your payment has already been taken, but the order was not placed. "
+                   "Contact us and do not pay again.",
+    }]
+    assert captured("charged") == Decimal(str(total)) and not Order.objects.exists()

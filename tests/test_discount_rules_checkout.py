@@ -303,10 +303,12 @@ def test_single_use_code_completes_once_when_two_checkouts_race(shop, customer, 
         t.join()
     errors = [r["checkoutErrors"] for r in results if r["checkoutErrors"]]
     assert len(results) == 2 and len(errors) == 1
-    # the loser is refused at the code's lock, or, when it prices its cart after the winner
-    # committed, because its payment no longer is the total: either way the code is named
-    assert errors[0][0]["code"] in {"VOUCHER_NOT_APPLICABLE", "CHECKOUT_NOT_FULLY_PAID"}
-    assert "ENGANG" in errors[0][0]["message"]
+    # the loser is refused at the code's lock (naming the code), or, when it prices its cart
+    # after the winner committed, by Saleor: its one payment no longer covers the total
+    refusal = errors[0][0]
+    assert refusal["code"] in {"VOUCHER_NOT_APPLICABLE", "CHECKOUT_NOT_FULLY_PAID"}, refusal
+    if refusal["code"] == "VOUCHER_NOT_APPLICABLE":
+        assert "ENGANG" in refusal["message"], refusal
     order = Order.objects.get()
     assert CodeRedemption.objects.filter(code=code, order__isnull=False).count() == 1
     code.refresh_from_db()
