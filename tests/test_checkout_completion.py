@@ -14,7 +14,6 @@ reserves the same code: the order must wait for it, not deadlock (which left the
 charged without an order).
 """
 import threading
-import time
 from decimal import Decimal
 
 import uuid
@@ -33,18 +32,9 @@ from . import factories
 from .checkout_helpers import CHECKOUT_COMPLETE, PAYMENT_CREATE, SHIPPING_UPDATE, create_checkout
 from .graphql_client import GraphQLClient
 from .test_discount_rules_checkout import make_rule
+from .test_faults_workers import wait_for
 
 WAIT_SECONDS = 20
-
-
-def wait_until(condition, what):
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"gave up waiting for {what}")
 
 
 def captured(token) -> Decimal:
@@ -104,10 +94,11 @@ def test_two_windows_completing_one_checkout_charge_once(shop, customer, all_plu
         # order creation allocates stock under these row locks: the first completion stops there
         list(Stock.objects.select_for_update().filter(product_variant=shop.coffee))
         first = complete_in_thread(customer, checkout_id, results)
-        wait_until(lambda: captured("window-b") == total, "the first charge")  # the last payment
+        # the last payment is the one charged
+        wait_for(lambda: captured("window-b") == total, WAIT_SECONDS, "the first charge")
         second = complete_in_thread(customer, checkout_id, results)
-        wait_until(lambda: waiting_for_checkout_lock() or captured("window-b") > total,
-                   "the second completion to wait or to charge")
+        wait_for(lambda: waiting_for_checkout_lock() or captured("window-b") > total,
+                 WAIT_SECONDS, "the second completion to wait or to charge")
     for thread in (first, second):
         thread.join(60)
     assert not first.is_alive() and not second.is_alive()
@@ -162,13 +153,13 @@ def test_order_settling_a_code_waits_for_a_checkout_reserving_it(shop, customer,
     release_stock = hold_stock_in_thread(shop.coffee)  # the completion stops after the charge
     results = []
     completing = complete_in_thread(customer, checkout_id, results)
-    wait_until(lambda: captured("charged") == Decimal("425.50"), "the charge")
+    wait_for(lambda: captured("charged") == Decimal("425.50"), WAIT_SECONDS, "the charge")
     with transaction.atomic():
         # another checkout of the customer reserves the code as reserve_codes does: the
         # code's lock, then its redemption, which the per-customer constraint refuses
         DiscountCode.objects.select_for_update().get(pk=code.pk)
         release_stock.set()
-        wait_until(blocked_by_this_session, "the order to wait for the code")
+        wait_for(blocked_by_this_session, WAIT_SECONDS, "the order to wait for the code")
         with pytest.raises(IntegrityError), transaction.atomic():
             CodeRedemption.objects.create(code=code, checkout_token=uuid.uuid4(), user=customer,
                                           per_customer=True)
@@ -177,7 +168,7 @@ def test_order_settling_a_code_waits_for_a_checkout_reserving_it(shop, customer,
     assert not completing.is_alive()
     assert [r if isinstance(r, Exception) else r["checkoutErrors"] for r in results] == [[]]
     order = Order.objects.get()
-    assert order.total.gross.amount == Decimal("425.50") and captured("charged") == Decimal("425.50")
+    assert order.total.gross.amount == captured("charged") == Decimal("425.50")
     code.refresh_from_db()
     assert code.used_count == 1
     assert CodeRedemption.objects.get().order == order
