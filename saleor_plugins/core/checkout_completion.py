@@ -49,6 +49,8 @@ def claim(checkout) -> None:
     # outside a request (a shell, a task) the lock lasts the caller's transaction
     lock = "pg_advisory_lock" if in_request else "pg_advisory_xact_lock"
     payment = checkout.get_last_active_payment()
+    if in_request:  # registered first: a lock taken by a statement that then failed goes too
+        request_cache.at_end(lambda: release(key))
     try:
         with transaction.atomic(), connection.cursor() as cursor:  # a timeout rolls back to here
             cursor.execute(
@@ -68,8 +70,6 @@ def claim(checkout) -> None:
             code=CheckoutErrorCode.INVALID.value,
         )
     claimed[token] = True
-    if in_request:
-        request_cache.at_end(lambda: release(key))
     if completed:
         raise ValidationError(
             _("This checkout has already been completed. Your order is in your order history."),
