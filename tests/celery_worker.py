@@ -2,6 +2,8 @@
 
 The README's commands never need a broker; these tests are skipped where none answers.
 """
+import email
+import email.policy
 import os
 import signal
 import socket
@@ -37,7 +39,8 @@ class Worker:
         self.pool = pool  # "prefork": Celery's default, one pool process here
         self.process = None
 
-    def start(self, timeout=60):
+    def environment(self):
+        """The worker's environment: its settings, this test's database, broker and mail dir."""
         env = dict(
             os.environ,
             DJANGO_SETTINGS_MODULE="tests.worker_settings",
@@ -47,6 +50,10 @@ class Worker:
             PYTHONPATH=str(ROOT),
         )
         env.update(self.env)
+        return env
+
+    def start(self, timeout=60):
+        env = self.environment()
         command = [
             sys.executable, "-m", "celery", "-A", "saleor.celeryconf:app", "worker",
             f"--pool={self.pool}", "--concurrency=1", "--without-gossip", "--without-mingle",
@@ -72,6 +79,15 @@ class Worker:
         with app.connection_for_write(BROKER_URL) as broker, warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return app.send_task(name, args=args, connection=broker).id
+
+    def messages(self):
+        """Every e-mail the worker wrote (the file backend separates them by a line of dashes)."""
+        found = []
+        for path in sorted(self.mail_dir.iterdir()):
+            for raw in path.read_text().split("\n" + "-" * 79 + "\n"):
+                if raw.strip():
+                    found.append(email.message_from_string(raw, policy=email.policy.default))
+        return found
 
     def pool_processes(self):
         psutil = pytest.importorskip("psutil")

@@ -1,5 +1,6 @@
 """A client for Saleor's /graphql/ endpoint that logs in with a JWT, as storefronts do."""
 import json
+import time
 
 from django.test import Client
 from django.urls import reverse
@@ -58,6 +59,7 @@ class HttpGraphQLClient:
         self.session = requests.Session()
         self.statuses = []
         self.errors = []
+        self.history = []  # (seconds, operation, variables, response): to explain a failure
 
     def login(self, email, password):
         login = self.data(TOKEN_CREATE, {"email": email, "password": password})["tokenCreate"]
@@ -71,6 +73,8 @@ class HttpGraphQLClient:
         assert response.status_code in (200, 400), response.text[:2000]
         content = response.json()
         self.errors.extend(content.get("errors") or [])
+        operation = query.split("{", 2)[1].split("(")[0].strip() if "{" in query else query
+        self.history.append((round(time.monotonic(), 3), operation, variables, content))
         return content
 
     def data(self, query: str, variables=None) -> dict:

@@ -1,8 +1,9 @@
 """Fifty storefront clients check out at once over real HTTP, racing for codes, offers and points.
 
 Two Saleor server processes serve /graphql/ on loopback; each client is a thread with its own
-``requests`` session and JWT login that runs Saleor's whole checkout: create → add lines →
-shipping method → rule code and/or loyalty points → dummy payment → ``checkoutComplete``.
+``requests`` session that runs Saleor's whole checkout: guest cart → JWT login and
+``checkoutCustomerAttach`` → add lines → shipping method → rule code and/or loyalty points →
+dummy payment → ``checkoutComplete``.
 Contention is built in: 20 clients for 10 one-use codes, 25 carts for an offer limited to 8
 orders, 8 sessions of one customer spending one 500-point balance, automatic percentage and
 free-shipping rules for everyone. A refusal must be a typed error; the client then pays the
@@ -66,6 +67,11 @@ EXPECTED_REFUSALS = {
     "checkoutComplete": {"VOUCHER_NOT_APPLICABLE", "CHECKOUT_NOT_FULLY_PAID"},
 }
 
+CUSTOMER_ATTACH = """
+mutation($checkoutId: ID!) {
+  checkoutCustomerAttach(checkoutId: $checkoutId) { checkoutErrors { field message code } }
+}"""
+
 CHECKOUT_STATE = """
 query($token: UUID!) {
   checkout(token: $token) {
@@ -93,6 +99,7 @@ class Plan:
     failure: Optional[str] = None
     statuses: List[int] = field(default_factory=list)
     errors: List[dict] = field(default_factory=list)
+    history: List[tuple] = field(default_factory=list)
 
 
 class Deadline(Exception):
@@ -140,9 +147,14 @@ def shop_once(plan, url, shop, barriers, deadline):
         return client.data(query, variables)[name]
 
     try:
-        client.login(plan.email, "password")
+        # a logged-in checkoutCreate hands back the customer's existing checkout, so the
+        # sessions of the shared customer would share one whenever another's came first:
+        # each session starts as a guest cart and logs in, as a shopper in another window
         checkout = create_checkout(client, [(shop.coffee, 2)], email=plan.email)
         ids = {"checkoutId": checkout["id"]}
+        client.login(plan.email, "password")
+        attached = call(CUSTOMER_ATTACH, ids, "checkoutCustomerAttach")
+        assert attached["checkoutErrors"] == [], attached
         added = call(LINES_ADD, dict(ids, lines=[{
             "variantId": Node.to_global_id("ProductVariant", (shop.mug if plan.with_mug
                                                                 else shop.coffee).pk),
@@ -191,7 +203,7 @@ def shop_once(plan, url, shop, barriers, deadline):
         for barrier in barriers:
             barrier.abort()
     finally:
-        plan.statuses, plan.errors = client.statuses, client.errors
+        plan.statuses, plan.errors, plan.history = client.statuses, client.errors, client.history
         client.close()
 
 
@@ -208,6 +220,21 @@ def run_clients(plans, servers, shop):
     for thread in threads:
         thread.join(max(deadline - time.monotonic(), 0) + 65)  # + one request's timeout
     return [plan.index for plan, thread in zip(plans, threads) if thread.is_alive()]
+
+
+def explain(plan, order=None) -> str:
+    """A client's requests and answers, and its order's payments: why a check failed."""
+    lines = [f"client {plan.index} ({plan.email}, mug={plan.with_mug}, code={plan.code}, "
+             f"points={plan.points}) refusals={plan.refusals}"]
+    for seconds, operation, variables, content in plan.history:
+        variables = {k: v for k, v in (variables or {}).items() if k != "password"}
+        lines.append(f"  {seconds:.3f} {operation} {variables} -> {content}")
+    for payment in (order.payments.order_by("pk") if order else []):
+        lines.append(f"  payment {payment.pk} token={payment.token} total={payment.total} "
+                     f"captured={payment.captured_amount} active={payment.is_active}")
+        for txn in payment.transactions.order_by("pk"):
+            lines.append(f"    {txn.created} {txn.kind} {txn.amount} success={txn.is_success}")
+    return "\n".join(lines)
 
 
 def amount(value):
@@ -230,7 +257,8 @@ def test_fifty_clients_check_out_at_once_with_rules_codes_and_points(
           f"{sum(len(p.statuses) for p in plans)} requests, {elapsed:.1f} s")
 
     assert still_running == [], f"clients still running after the deadline: {still_running}"
-    assert [(p.index, p.failure) for p in plans if p.failure] == []
+    assert [(p.index, p.failure) for p in plans if p.failure] == [], "\n".join(
+        explain(p) for p in plans if p.failure)
     assert {status for p in plans for status in p.statuses} == {200}
     assert [e for p in plans for e in p.errors] == []
     assert [s.log.name for s in servers if "Traceback" in s.log.read_text()] == []
@@ -243,12 +271,14 @@ def test_fifty_clients_check_out_at_once_with_rules_codes_and_points(
     assert len(orders) == CLIENTS == len({p.order["token"] for p in plans})
     for plan in plans:
         order = orders[plan.order["token"]]
-        assert order.user.email == plan.email
-        assert order.total.gross.amount == plan.shown_total
+        assert order.user.email == plan.email, explain(plan, order)
+        assert order.total.gross.amount == plan.shown_total, explain(plan, order)
         assert amount(plan.order["total"]["gross"]["amount"]) == plan.shown_total
-        assert order.payments.get(token=plan.payment_token).total == plan.shown_total
+        assert [p.total for p in order.payments.filter(token=plan.payment_token)] == [
+            plan.shown_total], explain(plan, order)
         # charged once, for the total (older payments of the checkout stay uncharged)
-        assert sum(p.captured_amount for p in order.payments.all()) == plan.shown_total
+        assert sum(p.captured_amount for p in order.payments.all()) == plan.shown_total, \
+            explain(plan, order)
         assert sorted(r.name for r in OrderRule.objects.filter(order=order)) == sorted(
             r["name"] for r in plan.shown_rules)
 

@@ -6,7 +6,11 @@ lines builds about 100 managers. The middleware opens a cache for the request; o
 request (Celery tasks, shell) ``get()`` returns None and callers keep their own.
 """
 import contextvars
-from typing import Optional
+import logging
+from typing import Callable, Optional
+
+logger = logging.getLogger(__name__)
+_AT_END = "__at_end__"
 
 _cache: contextvars.ContextVar[Optional[dict]] = contextvars.ContextVar(
     "saleor_plugins_request_cache", default=None
@@ -31,12 +35,31 @@ def clear(name: str) -> None:
         cache.pop(name, None)
 
 
+def at_end(callback: Callable[[], None]) -> bool:
+    """Run ``callback`` when the request ends, answered or failed; False outside a request."""
+    cache = _cache.get()
+    if cache is None:
+        return False
+    cache.setdefault(_AT_END, []).append(callback)
+    return True
+
+
+def _run_at_end(cache: dict) -> None:
+    for callback in cache.get(_AT_END, ()):
+        try:
+            callback()
+        except Exception:  # noqa: BLE001 (one failed clean-up must not skip the others)
+            logger.exception("Request clean-up %r failed", callback)
+
+
 def request_cache_middleware(get_response):
     def middleware(request):
-        token = _cache.set({})
+        cache = {}
+        token = _cache.set(cache)
         try:
             return get_response(request)
         finally:
+            _run_at_end(cache)
             _cache.reset(token)
 
     return middleware

@@ -13,7 +13,7 @@ from typing import List, Optional
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from prices import Money, TaxedMoney
@@ -149,9 +149,9 @@ def customer_facts(user_id, groups=True, history=True) -> Optional[rules.Custome
     )
 
 
-def usable_code_ids(checkout) -> frozenset:
-    """Codes entered on the checkout that this checkout may still use."""
-    entered = list(
+def _entered_codes(checkout) -> list:
+    """The codes entered on the checkout, with their uses by other checkouts."""
+    return list(
         DiscountCode.objects.filter(
             pk__in=CheckoutCode.objects.filter(checkout_token=checkout.token).values("code_id")
         ).annotate(
@@ -159,16 +159,34 @@ def usable_code_ids(checkout) -> frozenset:
             customer_uses=Count("redemptions", filter=Q(
                 redemptions__user_id=checkout.user_id, redemptions__per_customer=True
             ) & ~Q(redemptions__checkout_token=checkout.token)),
-        )
+        ).order_by("code")
     )
-    usable = set()
-    for code in entered:
-        if code.max_uses is not None and code.other_uses >= code.max_uses:
-            continue
-        if code.once_per_customer and (not checkout.user_id or code.customer_uses):
-            continue
-        usable.add(code.pk)
-    return frozenset(usable)
+
+
+def _unusable_because(code, checkout) -> Optional[str]:
+    """Why the checkout may not use an entered code (for the shopper), or None."""
+    if code.max_uses is not None and code.other_uses >= code.max_uses:
+        return _("The code %(code)s has been used up.") % {"code": code.code}
+    if code.once_per_customer and (not checkout.user_id or code.customer_uses):
+        return _("You have already used the code %(code)s.") % {"code": code.code}
+    return None
+
+
+def usable_code_ids(checkout) -> frozenset:
+    """Codes entered on the checkout that this checkout may still use."""
+    return frozenset(code.pk for code in _entered_codes(checkout)
+                     if _unusable_because(code, checkout) is None)
+
+
+def refuse_lost_code(checkout) -> None:
+    """Refuse completion naming a code the checkout entered but may no longer use (another
+    order took its last use while this one was paid), if there is one."""
+    from saleor.checkout.error_codes import CheckoutErrorCode
+
+    for code in _entered_codes(checkout):
+        reason = _unusable_because(code, checkout)
+        if reason is not None:
+            raise ValidationError(reason, code=CheckoutErrorCode.VOUCHER_NOT_APPLICABLE.value)
 
 
 def _amount(price: TaxedMoney, include_taxes: bool) -> Decimal:
@@ -395,25 +413,36 @@ def record_order(order, checkout, evaluation) -> List[OrderRule]:
         for applied in evaluation.applied
     ]
     OrderRule.objects.bulk_create(recorded)
-    DiscountRule.objects.filter(pk__in=[applied.rule.id for applied in evaluation.applied]
-                                ).update(used_count=F("used_count") + 1)
-    _settle_uses(order, checkout.token)
+    _settle_uses(order, checkout.token, [applied.rule.id for applied in evaluation.applied])
     return recorded
 
 
-def _settle_uses(order, checkout_token) -> None:
-    """The checkout's reserved rule and code uses get the order, their codes count one use
-    more, and the entered codes go: one statement (most checkouts have none of them)."""
+def _settle_uses(order, checkout_token, rule_ids) -> None:
+    """The applied rules count one use more, the checkout's reserved rule and code uses get
+    the order, their codes count one use more, and the entered codes go.
+
+    This runs after the charge, so it must not deadlock: rows are locked in the order
+    ``reserve_uses`` locks them before payment, rules by id, then codes by id, then the
+    codes' redemptions (a checkout reserving the same code holds the code's lock and waits
+    for a redemption; updating that redemption first, as one statement did, deadlocked).
+    One round trip for the three statements."""
+    rules_table, codes_table = DiscountRule._meta.db_table, DiscountCode._meta.db_table
+    redemptions_table = CodeRedemption._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
+            f"UPDATE {rules_table} SET used_count = used_count + 1 WHERE id IN ("
+            f"SELECT id FROM {rules_table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE); "
+            f"SELECT id FROM {codes_table} WHERE id IN (SELECT code_id FROM {redemptions_table} "
+            f"WHERE checkout_token = %s AND order_id IS NULL) ORDER BY id FOR UPDATE; "
             f"WITH rule_uses AS (UPDATE {RuleUse._meta.db_table} SET order_id = %s "
             f"WHERE checkout_token = %s AND order_id IS NULL), "
-            f"redeemed AS (UPDATE {CodeRedemption._meta.db_table} SET order_id = %s "
+            f"redeemed AS (UPDATE {redemptions_table} SET order_id = %s "
             f"WHERE checkout_token = %s AND order_id IS NULL RETURNING code_id), "
-            f"counted AS (UPDATE {DiscountCode._meta.db_table} "
+            f"counted AS (UPDATE {codes_table} "
             f"SET used_count = used_count + 1 WHERE id IN (SELECT code_id FROM redeemed)) "
             f"DELETE FROM {CheckoutCode._meta.db_table} WHERE checkout_token = %s",
-            [order.pk, checkout_token, order.pk, checkout_token, checkout_token],
+            [list(rule_ids), checkout_token,
+             order.pk, checkout_token, order.pk, checkout_token, checkout_token],
         )
 
 

@@ -1,7 +1,8 @@
 """Cart rules as a Saleor plugin: price hooks and order hooks → ``cart``."""
+from django.core.exceptions import ValidationError
 from django.utils.functional import cached_property
 
-from ..core import order_checkout, priced_checkout, request_cache, taxes
+from ..core import checkout_completion, order_checkout, priced_checkout, request_cache, taxes
 from ..core.checkout_payment import check_last_payment_is_total
 from ..core.config import ConfigField
 from ..core.plugin import PackagePlugin
@@ -119,9 +120,14 @@ class DiscountRulesPlugin(PackagePlugin):
         return previous_value
 
     def preprocess_order_creation(self, checkout, discounts, previous_value):
+        checkout_completion.claim(checkout)  # first: a second completion waits, then is refused
         order_checkout.remember(checkout, discounts)
         # rules change totals while shoppers pay: charge exactly the total, never an old one
-        check_last_payment_is_total(checkout, discounts)
+        try:
+            check_last_payment_is_total(checkout, discounts)
+        except ValidationError:
+            cart.refuse_lost_code(checkout)  # the total rose because a code was used up: say so
+            raise
         evaluation, _ = self.evaluate(checkout, discounts)
         if evaluation is not None:
             cart.reserve_uses(checkout, evaluation)

@@ -4,6 +4,7 @@ import logging
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from ..core import checkout_completion
 from ..core.config import ConfigError, ConfigField
 from ..core.plugin import PackagePlugin
 from . import errors, payments
@@ -105,6 +106,10 @@ class KlarnaGatewayPlugin(PackagePlugin):
 
     def list_payment_sources(self, customer_id, previous_value):
         return payments.stored_sources(customer_id) if customer_id else []
+
+    def preprocess_order_creation(self, checkout, discounts, previous_value):
+        checkout_completion.claim(checkout)  # a Klarna payment is placed once per checkout
+        return previous_value
 
     def order_created(self, order, previous_value):
         klarna_orders = payments.link_order(order)

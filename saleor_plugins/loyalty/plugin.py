@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.utils.functional import cached_property
 
-from ..core import order_checkout
+from ..core import checkout_completion, order_checkout
 from ..core.config import ConfigField
 from ..core.plugin import PackagePlugin
 from . import program
@@ -96,6 +96,7 @@ class LoyaltyPlugin(PackagePlugin):
         from django.utils.translation import gettext as _
         from saleor.checkout.error_codes import CheckoutErrorCode
 
+        checkout_completion.claim(checkout)
         order_checkout.remember(checkout, discounts)
         if program.check_before_payment(checkout, discounts, self.config):
             raise ValidationError(

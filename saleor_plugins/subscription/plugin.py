@@ -1,7 +1,7 @@
 """Subscriptions as a Saleor plugin: checkout prices and order hooks → ``subscriptions``."""
 from django.utils.functional import cached_property
 
-from ..core import checkout_rows, request_cache
+from ..core import checkout_completion, checkout_rows, request_cache
 from ..core.config import ConfigField
 from ..core.plugin import PackagePlugin
 from . import checkout_lines, subscriptions
@@ -82,6 +82,7 @@ class SubscriptionPlugin(PackagePlugin):
                                                     percent)
 
     def preprocess_order_creation(self, checkout, discounts, previous_value):
+        checkout_completion.claim(checkout)
         subscriptions.check_checkout(checkout, self._marked_lines(checkout.token))
         return previous_value
 
