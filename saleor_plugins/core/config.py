@@ -5,6 +5,7 @@ value over as a string (booleans excepted). A plugin declares ``ConfigField``s o
 base class derives Saleor's ``DEFAULT_CONFIGURATION`` and ``CONFIG_STRUCTURE`` from them,
 validates ``pluginUpdate`` input and parses values into Python types.
 """
+import copy
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Optional, Sequence
@@ -140,3 +141,19 @@ class PluginConfig:
 
 def raw_values(configuration) -> dict:
     return {item["name"]: item.get("value") for item in configuration or []}
+
+
+_SCALARS = (str, bool, int, float, type(None))
+
+
+def copy_items(configuration):
+    """A copy of stored items that Saleor may update in place. Items are flat dicts of
+    strings and booleans, so copying each dict is enough (and far cheaper than a deep copy,
+    with a manager built per price)."""
+    if not configuration:
+        return configuration
+    return [
+        {key: value if isinstance(value, _SCALARS) else copy.deepcopy(value)
+         for key, value in item.items()}
+        for item in configuration
+    ]

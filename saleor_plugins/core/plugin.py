@@ -6,7 +6,6 @@
   ``pluginUpdate`` rejects bad values with one error per field.
 - ``__init__`` stays Saleor's (no queries): the manager is rebuilt many times per request.
 """
-import copy
 import functools
 import logging
 from typing import Dict, Sequence
@@ -16,7 +15,7 @@ from django.utils.functional import cached_property
 from saleor.plugins.base_plugin import BasePlugin
 from saleor.plugins.error_codes import PluginErrorCode
 
-from .config import ConfigError, ConfigField, PluginConfig, raw_values
+from .config import ConfigError, ConfigField, PluginConfig, copy_items, raw_values
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +66,7 @@ class PackagePlugin(BasePlugin):
     def get_plugin_configuration(self, configuration):
         # Saleor hands over the class-level DEFAULT_CONFIGURATION and then updates its dicts
         # in place; work on a copy so one instance never changes another's defaults.
-        return super().get_plugin_configuration(copy.deepcopy(configuration))
+        return super().get_plugin_configuration(copy_items(configuration))
 
     @classmethod
     def parse_configuration(cls, configuration) -> Dict[str, object]:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from prices import Money, TaxedMoney
 
-from ..core import taxes
+from ..core import checkout_rows, taxes
 from . import rules
 from .models import (
     CheckoutCode,
@@ -37,13 +37,18 @@ _compiled = {"stamp": None, "rules": ()}
 _compiled_lock = threading.Lock()
 
 
-def rules_state() -> tuple:
+def rules_state(checkout_token=None) -> tuple:
     """One query: a stamp that changes whenever a rule, condition or code is added or
     changed, the rules with a usage limit and those that reached it (orders change only
-    those), and the shop's VAT mode (the rules' other per-request read)."""
+    those), and the shop's VAT mode (the rules' other per-request read); with
+    ``checkout_token``, also the request's question of ``core.checkout_rows`` about it."""
     rule_table = DiscountRule._meta.db_table
     condition_table = RuleCondition._meta.db_table
     code_table = DiscountCode._meta.db_table
+    rows_columns, rows_params, rows_names = "", [], []
+    if checkout_token is not None and checkout_rows.unanswered(checkout_token):
+        rows_columns, rows_params, rows_names = checkout_rows.sql(checkout_token)
+        rows_columns = ", " + rows_columns
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT count(*) FROM {rule_table}), (SELECT max(id) FROM {rule_table}), "
@@ -53,14 +58,19 @@ def rules_state() -> tuple:
             f"(SELECT array_agg(id) FROM {rule_table} WHERE usage_limit IS NOT NULL), "
             f"(SELECT array_agg(id) FROM {rule_table} "
             f"WHERE usage_limit IS NOT NULL AND used_count >= usage_limit), "
-            f"{taxes.include_taxes_sql()}"
+            f"{taxes.include_taxes_sql()}{rows_columns}", rows_params
         )
-        *stamp, limited, used_up, include_taxes = cursor.fetchone()
+        row = cursor.fetchone()
+    if rows_names:
+        checkout_rows.remember(checkout_token, rows_names, row[-len(rows_names):])
+        row = row[:-len(rows_names)]
+    *stamp, limited, used_up, include_taxes = row
     return (connection.settings_dict["NAME"],) + tuple(stamp), frozenset(limited or ()), \
         frozenset(used_up or ()), include_taxes
 
 
-def load_rules(now=None, fallback: Optional[dict] = None) -> List[rules.Rule]:
+def load_rules(now=None, fallback: Optional[dict] = None, checkout_token=None
+               ) -> List[rules.Rule]:
     """Active rules in their date window and under their usage limit.
 
     Compiled rules are kept per process and rebuilt only when the stamp of ``rules_state``
@@ -69,7 +79,7 @@ def load_rules(now=None, fallback: Optional[dict] = None) -> List[rules.Rule]:
     where it is kept outside a request).
     """
     now = now or timezone.now()
-    stamp, limited, used_up, include_taxes = rules_state()
+    stamp, limited, used_up, include_taxes = rules_state(checkout_token)
     taxes.remember_include_taxes(include_taxes, fallback)
     with _compiled_lock:
         if _compiled["stamp"] != stamp:
@@ -206,6 +216,7 @@ def build_cart(checkout, lines, discounts, include_taxes: bool,
 
     cart_lines = []
     discounts = list(discounts or [])
+    _load_variants(lines)
     for line in lines:
         variant = line.variant
         undiscounted = variant.base_price * line.quantity
@@ -231,6 +242,21 @@ def build_cart(checkout, lines, discounts, include_taxes: bool,
         shipping_country=address.country.code if address else "",
         code_ids=usable_code_ids(checkout) if wanted(CODE_CONDITIONS) else frozenset(),
     )
+
+
+def _load_variants(lines) -> None:
+    """Saleor's lines come with at most the priced ones' variants: the rest with their
+    products in one query, which Saleor's own pricing of those lines then uses."""
+    from saleor.product.models import ProductVariant
+
+    missing = [line for line in lines if "variant" not in line._state.fields_cache]
+    if not missing:
+        return
+    variants = ProductVariant.objects.select_related("product").in_bulk(
+        {line.variant_id for line in missing})
+    for line in missing:
+        if line.variant_id in variants:  # else read (and fail) as Saleor would
+            line.variant = variants[line.variant_id]
 
 
 def _lines(checkout):

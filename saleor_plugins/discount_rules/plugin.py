@@ -2,7 +2,7 @@
 from django.core.exceptions import ValidationError
 from django.utils.functional import cached_property
 
-from ..core import checkout_completion, order_checkout, request_cache, taxes
+from ..core import checkout_completion, order_checkout, priced_checkout, request_cache, taxes
 from ..core.checkout_payment import check_last_payment_is_total
 from ..core.config import ConfigField
 from ..core.plugin import PackagePlugin
@@ -37,9 +37,15 @@ class DiscountRulesPlugin(PackagePlugin):
 
     @property
     def rules(self):
+        return self.rules_for()
+
+    def rules_for(self, checkout_token=None):
+        """The request's rules; the first read asks ``core.checkout_rows`` about the
+        checkout being priced along with them (one query for both)."""
         cache = self._cache
         if "rules" not in cache:
-            cache["rules"] = cart.load_rules(fallback=self._own_cache)
+            cache["rules"] = cart.load_rules(fallback=self._own_cache,
+                                             checkout_token=checkout_token)
         return cache["rules"]
 
     @property
@@ -62,7 +68,7 @@ class DiscountRulesPlugin(PackagePlugin):
         cart.forget(self.evaluations, checkout)
 
     def calculate_checkout_line_total(self, checkout_line, discounts, previous_value):
-        if not self.rules:
+        if not self.rules_for(checkout_line.checkout_id):
             return previous_value
         evaluation, signature = self._line_evaluation(checkout_line, discounts)
         return cart.adjust_line_total(
@@ -76,7 +82,11 @@ class DiscountRulesPlugin(PackagePlugin):
         line_state = (checkout_line.variant_id, checkout_line.quantity)
         checkout = checkout_line._state.fields_cache.get("checkout")
         lines = None
-        if checkout is None:
+        priced = priced_checkout.being_priced(checkout_line.checkout_id)
+        if priced is not None:  # a subtotal: Saleor's own checkout and lines
+            checkout, lines = priced if checkout is None else (checkout, priced[1])
+            checkout_line.checkout = checkout  # the plugins after this one find it here
+        elif checkout is None:
             latest = self.evaluations.get(("latest", checkout_line.checkout_id))
             if latest is not None and latest[1].get(checkout_line.pk) == line_state:
                 return latest

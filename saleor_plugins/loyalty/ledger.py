@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from ..core import checkout_rows
 from .models import (
     ADJUST,
     EXPIRE,
@@ -193,6 +194,7 @@ def reserve(account, checkout_token, points: int, limit: int) -> Reservation:
         defaults={"account": account, "points": points, "created_at": now,
                   "expires_at": now + RESERVATION_LIFETIME},
     )
+    checkout_rows.forget(checkout_token)
     return reservation
 
 

@@ -1,7 +1,7 @@
 """Subscriptions as a Saleor plugin: checkout prices and order hooks → ``subscriptions``."""
 from django.utils.functional import cached_property
 
-from ..core import checkout_completion, request_cache
+from ..core import checkout_completion, checkout_rows, request_cache
 from ..core.config import ConfigField
 from ..core.plugin import PackagePlugin
 from . import checkout_lines, subscriptions
@@ -68,7 +68,9 @@ class SubscriptionPlugin(PackagePlugin):
         cache = request_cache.section(checkout_lines.CACHE_SECTION, self._own_cache)
         key = str(checkout_token)
         if key not in cache:
-            cache[key] = subscriptions.marked_lines(checkout_token)
+            # most checkouts have none: one shared query says so (``checkout_rows``)
+            cache[key] = subscriptions.marked_lines(checkout_token) if checkout_rows.may_have_rows(
+                subscriptions.MARKED_LINES, checkout_token) else []
         return cache[key]
 
     def calculate_checkout_line_total(self, checkout_line, discounts, previous_value):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from prices import TaxedMoney
 
+from ..core import checkout_rows
 from . import scheduling
 from .models import (
     FLOATING,
@@ -229,7 +230,12 @@ def mark_checkout_line(checkout, line, plan: Optional[SubscriptionPlan],
     marked, _created = CheckoutSubscriptionLine.objects.update_or_create(
         checkout_line=line,
         defaults={"checkout_token": checkout.token, "plan": plan, "interval": interval_code})
+    checkout_rows.forget(checkout.token)
     return marked
+
+
+MARKED_LINES = "subscription_lines"
+checkout_rows.register(MARKED_LINES, CheckoutSubscriptionLine)
 
 
 def marked_lines(checkout_token):
