@@ -52,7 +52,9 @@ def claim(checkout) -> None:
     if in_request:  # registered first: a lock taken by a statement that then failed goes too
         request_cache.at_end(lambda: release(key))
     try:
-        with transaction.atomic(), connection.cursor() as cursor:  # a timeout rolls back to here
+        # no savepoint (two round trips): a failure here fails Saleor's whole transaction
+        # anyway, and outside one this block is the transaction
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
             cursor.execute(
                 f"SET LOCAL lock_timeout = '{LOCK_WAIT}'; SELECT {lock}(%s); "
                 f"SET LOCAL lock_timeout = DEFAULT; "
