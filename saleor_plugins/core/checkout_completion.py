@@ -25,6 +25,21 @@ LOCK_WAIT = "20s"  # another completion of the checkout takes a second or two
 LOCK_NOT_AVAILABLE = "55P03"
 
 
+_ASKED_WHEN_CLAIMED: dict = {}  # name -> SQL truth value with one %s for the token
+
+
+def ask_when_claimed(name: str, sql: str) -> None:
+    """A feature's question about the checkout, asked along with the claim's re-check (no
+    round trip), so after the lock: no other completion can change its answer since."""
+    _ASKED_WHEN_CLAIMED[name] = sql
+
+
+def answer(checkout, name: str):
+    """The claim's answer to ``name`` in this request; None when not asked (outside a
+    request, or before the claim)."""
+    return request_cache.section(SECTION, {}).get(str(checkout.token), {}).get(name)
+
+
 def lock_key(checkout_token) -> int:
     """The checkout's advisory lock: the token's first 64 bits as a signed bigint."""
     return int.from_bytes(checkout_token.bytes[:8], "big", signed=True)
@@ -51,16 +66,20 @@ def claim(checkout) -> None:
     payment = checkout.get_last_active_payment()
     if in_request:  # registered first: a lock taken by a statement that then failed goes too
         request_cache.at_end(lambda: release(key))
+    asked = list(_ASKED_WHEN_CLAIMED)
     try:
-        with transaction.atomic(), connection.cursor() as cursor:  # a timeout rolls back to here
+        # no savepoint (two round trips): a failure here fails Saleor's whole transaction
+        # anyway, and outside one this block is the transaction
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
             cursor.execute(
                 f"SET LOCAL lock_timeout = '{LOCK_WAIT}'; SELECT {lock}(%s); "
                 f"SET LOCAL lock_timeout = DEFAULT; "
                 f"SELECT EXISTS (SELECT 1 FROM {Order._meta.db_table} WHERE checkout_token = %s), "
-                f"(SELECT charge_status FROM {Payment._meta.db_table} WHERE id = %s)",
-                [key, token, payment.pk if payment else None],
+                f"(SELECT charge_status FROM {Payment._meta.db_table} WHERE id = %s)"
+                + "".join(", " + _ASKED_WHEN_CLAIMED[name] for name in asked),
+                [key, token, payment.pk if payment else None, *[token] * len(asked)],
             )
-            completed, charge_status = cursor.fetchone()
+            completed, charge_status, *answers = cursor.fetchone()
     except OperationalError as error:
         if getattr(error.__cause__, "pgcode", None) != LOCK_NOT_AVAILABLE:
             raise
@@ -69,7 +88,7 @@ def claim(checkout) -> None:
               "you try again."),
             code=CheckoutErrorCode.INVALID.value,
         )
-    claimed[token] = True
+    claimed[token] = dict(zip(asked, answers))
     if completed:
         raise ValidationError(
             _("This checkout has already been completed. Your order is in your order history."),

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from prices import Money, TaxedMoney
 
-from ..core import checkout_rows, taxes
+from ..core import checkout_completion, checkout_rows, taxes
 from . import rules
 from .models import (
     CheckoutCode,
@@ -334,6 +334,12 @@ def zero_shipping(currency: str) -> TaxedMoney:
     return TaxedMoney(net=Money(0, currency), gross=Money(0, currency))
 
 
+OPEN_RULE_USES = "discount_rules_open_rule_uses"
+checkout_completion.ask_when_claimed(
+    OPEN_RULE_USES, f"EXISTS (SELECT 1 FROM {RuleUse._meta.db_table} "
+    f"WHERE checkout_token = %s AND order_id IS NULL)")
+
+
 def reserve_uses(checkout, evaluation) -> None:
     """Before payment: take this checkout's uses of limited rules and codes, or refuse."""
     reserve_rule_uses(checkout, evaluation)
@@ -346,8 +352,10 @@ def reserve_rule_uses(checkout, evaluation) -> None:
     from saleor.checkout.error_codes import CheckoutErrorCode
 
     applied_ids = [applied.rule.id for applied in evaluation.applied]
-    own = RuleUse.objects.filter(checkout_token=checkout.token, order__isnull=True)
-    own.exclude(rule_id__in=applied_ids).delete()  # the cart no longer gets these rules
+    # the completion's claim asked (under its lock) whether the checkout holds any
+    if checkout_completion.answer(checkout, OPEN_RULE_USES) is not False:
+        own = RuleUse.objects.filter(checkout_token=checkout.token, order__isnull=True)
+        own.exclude(rule_id__in=applied_ids).delete()  # the cart no longer gets these rules
     # the request's rules say which have a limit: without one applied, nothing to lock
     limited_ids = [applied.rule.id for applied in evaluation.applied if applied.rule.usage_limited]
     if not limited_ids:

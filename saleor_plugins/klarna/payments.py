@@ -17,6 +17,7 @@ from saleor.payment import TransactionKind
 from saleor.payment.interface import CreditCardInfo, CustomerSource, GatewayResponse, PaymentData
 from saleor.payment.models import Payment
 
+from ..core import request_cache
 from . import errors
 from .amounts import from_minor_units, minor_units
 from .client import KlarnaClient, stable_idempotency_key
@@ -26,6 +27,7 @@ from .saleor_data import checkout_order_data, klarna_address
 logger = logging.getLogger(__name__)
 
 GATEWAY_ID = "saleor_plugins.klarna"
+CHECKOUT_PAYMENTS = "klarna_checkout_payments"  # request cache: checkout token -> any Klarna's
 _clients = {}
 _clients_lock = threading.Lock()
 
@@ -266,8 +268,19 @@ def void(config, payment_information: PaymentData) -> GatewayResponse:
     )
 
 
+def note_checkout_payments(checkout) -> None:
+    """Before the order: whether any of the checkout's payments is Klarna's, from the
+    payments ``checkoutComplete`` loaded with it (the claim read them already); the order
+    gets exactly these, and Saleor's reassigning them empties that loaded list."""
+    if "payments" in getattr(checkout, "_prefetched_objects_cache", {}):
+        request_cache.section(CHECKOUT_PAYMENTS, {})[str(checkout.token)] = any(
+            payment.gateway == GATEWAY_ID for payment in checkout.payments.all())
+
+
 def link_order(order) -> list:
     """After ``checkoutComplete``: remember which Saleor order a Klarna order paid."""
+    if request_cache.section(CHECKOUT_PAYMENTS, {}).get(str(order.checkout_token)) is False:
+        return []  # none of its payments is Klarna's: no Klarna order to link
     payment_ids = list(order.payments.filter(gateway=GATEWAY_ID).values_list("pk", flat=True))
     if not payment_ids:
         return []

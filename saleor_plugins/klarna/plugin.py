@@ -109,6 +109,7 @@ class KlarnaGatewayPlugin(PackagePlugin):
 
     def preprocess_order_creation(self, checkout, discounts, previous_value):
         checkout_completion.claim(checkout)  # a Klarna payment is placed once per checkout
+        payments.note_checkout_payments(checkout)
         return previous_value
 
     def order_created(self, order, previous_value):

@@ -74,6 +74,18 @@ def locked(account_id) -> LoyaltyAccount:
     return LoyaltyAccount.objects.select_for_update().get(pk=account_id)
 
 
+def locked_account_for(user, **annotations) -> LoyaltyAccount:
+    """The customer's account under its row lock, created on first use: one read for a
+    caller whose transaction writes its entries (``annotations`` are read along)."""
+    account = LoyaltyAccount.objects.select_for_update().filter(user_id=user.pk).annotate(
+        **annotations).first()
+    if account is None:
+        account_for(user)
+        account = LoyaltyAccount.objects.select_for_update().filter(user_id=user.pk).annotate(
+            **annotations).get()
+    return account
+
+
 def expiry_from(now, expiry_months: int):
     return now + relativedelta(months=expiry_months) if expiry_months else None
 
@@ -140,8 +152,16 @@ def earn(account, kind, points: int, *, key, expiry_months=0, pending=False, **f
     existing = _existing(key)
     if existing is not None:
         return existing
+    return earn_unused_key(account, kind, points, key=key, expiry_months=expiry_months,
+                           pending=pending, **fields)
+
+
+def earn_unused_key(locked_account, kind, points: int, *, key, expiry_months=0, pending=False,
+                    **fields) -> LedgerEntry:
+    """``earn`` for a caller in a transaction that holds the account locked and knows no
+    entry has ``key`` yet (the key's unique constraint still refuses a second one)."""
     now = timezone.now()
-    return _write(account, kind, points, key=key, status=PENDING if pending else POSTED,
+    return _write(locked_account, kind, points, key=key, status=PENDING if pending else POSTED,
                   expires_at=None if pending else expiry_from(now, expiry_months), now=now,
                   **fields)
 

@@ -313,17 +313,23 @@ def record_order(order, checkout, discounts, config, paid=False) -> Optional[Ord
     ``paid``: the order is paid already; points that come on payment are then written
     spendable at once instead of pending and posted a moment later (the rest of
     ``order_paid`` is the caller's: ``reward_referral``)."""
+    from django.db.models import Exists
+
     if order.user_id is None:
         return None
-    account = ledger.account_for(order.user)
     store = cache()
-    lines = checkout_lines(checkout) if held_points(checkout, store) is not None else []
-    redemption = evaluate(checkout, lines, discounts, config, store) if not account.excluded \
-        else Redemption()
-    variant_cents = {str(line.variant_id): redemption.per_unit.get(line.pk, 0) for line in lines}
-    amount = Decimal(redemption.cents) / 100
     # no savepoints: this runs inside Saleor's order creation, which rolls back as a whole
     with transaction.atomic(savepoint=False):
+        # locked now, not in each ledger write; whether an earlier call recorded the order
+        # comes along (only this transaction can: it is creating the order)
+        account = ledger.locked_account_for(order.user, order_recorded=Exists(
+            OrderPoints.objects.filter(order=order.pk)))
+        lines = checkout_lines(checkout) if held_points(checkout, store) is not None else []
+        redemption = evaluate(checkout, lines, discounts, config, store) \
+            if not account.excluded else Redemption()
+        variant_cents = {str(line.variant_id): redemption.per_unit.get(line.pk, 0)
+                         for line in lines}
+        amount = Decimal(redemption.cents) / 100
         entry = None
         if redemption.points:
             entry = ledger.redeem_for_order(account, order, redemption.points, amount,
@@ -335,7 +341,8 @@ def record_order(order, checkout, discounts, config, paid=False) -> Optional[Ord
         earned = 0 if account.excluded else points_for(base, config)
         # a second call for the order finds the first record; no other transaction can
         # write one for an order this transaction is creating
-        record = OrderPoints.objects.filter(order=order).first()
+        record = OrderPoints.objects.filter(order=order).first() \
+            if account.order_recorded else None
         created = record is None
         if created:
             record = OrderPoints.objects.create(
@@ -346,7 +353,11 @@ def record_order(order, checkout, discounts, config, paid=False) -> Optional[Ord
                 point_value=config.point_value,
             )
         spendable = paid and config.earn_when == "paid"
-        earning = ledger.earn(
+        # the order's first record comes with its earning, so a new record means the
+        # earning's key is unused: written on the account locked above while no
+        # redemption has changed its balance since
+        earn = ledger.earn_unused_key if created and entry is None else ledger.earn
+        earning = earn(
             account, EARN_PURCHASE, earned, key=ledger.purchase_key(order),
             pending=not spendable, expiry_months=config.expiry_months, order=order,
             rate=config.points_per_currency_unit, amount=base) if earned else None
