@@ -1,7 +1,7 @@
 """Subscriptions as a Saleor plugin: checkout prices and order hooks → ``subscriptions``."""
 from django.utils.functional import cached_property
 
-from ..core import checkout_completion, checkout_rows, request_cache
+from ..core import checkout_completion, checkout_rows, order_checkout, request_cache
 from ..core.config import ConfigField
 from ..core.plugin import PackagePlugin
 from . import checkout_lines, subscriptions
@@ -83,6 +83,7 @@ class SubscriptionPlugin(PackagePlugin):
 
     def preprocess_order_creation(self, checkout, discounts, previous_value):
         checkout_completion.claim(checkout)
+        order_checkout.remember(checkout, discounts)
         subscriptions.check_checkout(checkout, self._marked_lines(checkout.token))
         return previous_value
 

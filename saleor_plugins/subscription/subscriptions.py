@@ -153,9 +153,9 @@ def renewal_amount(subscription: Subscription, manager=None) -> Decimal:
 
 def shop_price(price) -> Decimal:
     """A taxed price as the shop enters prices: gross if prices include taxes, else net."""
-    from ..core.taxes import include_taxes_in_prices
+    from ..core.taxes import include_taxes
 
-    return (price.gross if include_taxes_in_prices() else price.net).amount
+    return (price.gross if include_taxes() else price.net).amount
 
 
 # -- schedule ----------------------------------------------------------------------------
@@ -286,6 +286,8 @@ def create_from_order(order, config, billing=PER_DELIVERY, marked=None):
     (``marked``: its ``marked_lines`` if read already)."""
     from saleor.discount.utils import fetch_discounts
 
+    from ..core import order_checkout
+
     if not order.checkout_token or not order.user_id:
         return []
     marked = marked_lines(order.checkout_token) if marked is None else marked
@@ -296,7 +298,10 @@ def create_from_order(order, config, billing=PER_DELIVERY, marked=None):
     token_id = _token_for(order)
     calendar = delivery_calendar(config)
     start = today(config)
-    discounts = fetch_discounts(timezone.now())
+    discounts = order_checkout.checkout_of(order)[1]
+    if discounts is None:
+        discounts = fetch_discounts(timezone.now())
+    shipping_price = shop_price(order.shipping_price)  # the same for every line
     created = []
     for mark in marked:
         line = mark.checkout_line
@@ -310,7 +315,7 @@ def create_from_order(order, config, billing=PER_DELIVERY, marked=None):
             unit_price=variant.get_price(discounts).amount, currency=order.currency,
             shipping_method_id=order.shipping_method_id,
             shipping_method_name=order.shipping_method_name or "",
-            shipping_price=shop_price(order.shipping_price),
+            shipping_price=shipping_price,
             shipping_address=_copy_address(order.shipping_address),
             billing_address=_copy_address(order.billing_address),
             gateway=gateway, klarna_token_id=token_id, billing=billing,
