@@ -61,6 +61,18 @@ def client_for(config) -> KlarnaClient:
         return client
 
 
+def store_customer_token(config, authorization_token: str, purchase: dict, user_id):
+    """A customer token for subscriptions from the customer's approval, recorded for the
+    customer. ``purchase``: locale, purchase country and currency, and a billing address."""
+    token = client_for(config).create_customer_token(authorization_token, dict(
+        purchase, description=config.token_description or "Subscription",
+        intended_use="SUBSCRIPTION"))
+    KlarnaCustomerToken.objects.get_or_create(token_id=token.token_id, defaults={
+        "user_id": user_id, "currency": purchase["purchase_currency"],
+        "country": purchase["purchase_country"]})
+    return token
+
+
 def customer_message(error: errors.KlarnaError) -> str:
     """What the shopper (and staff) read; details stay in the log and raw response."""
     if isinstance(error, errors.ConflictError):
@@ -152,24 +164,13 @@ def place_checkout_order(config, payment_information: PaymentData, auto_capture:
     client = client_for(config)
     token_id = None
     if intent in ("tokenize", "buy_and_tokenize") and checkout.user_id:
+        purchase = {name: body[name] for name in (
+            "locale", "purchase_country", "purchase_currency", "billing_address") if name in body}
         try:
-            token = client.create_customer_token(authorization_token, {
-                "description": config.token_description or "Subscription",
-                "intended_use": "SUBSCRIPTION",
-                "locale": body["locale"],
-                "purchase_country": body["purchase_country"],
-                "purchase_currency": body["purchase_currency"],
-                **({"billing_address": body["billing_address"]}
-                   if "billing_address" in body else {}),
-            })
+            token_id = store_customer_token(
+                config, authorization_token, purchase, checkout.user_id).token_id
         except errors.KlarnaError as error:
             return _failure(payment_information, kind, customer_message(error), error)
-        token_id = token.token_id
-        KlarnaCustomerToken.objects.get_or_create(
-            token_id=token_id,
-            defaults={"user_id": checkout.user_id, "currency": body["purchase_currency"],
-                      "country": body["purchase_country"]},
-        )
     try:
         placed = client.create_order(authorization_token, body)
     except errors.KlarnaError as error:

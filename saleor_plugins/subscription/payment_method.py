@@ -103,8 +103,7 @@ def replace_token(subscription: Subscription, authorization_token: str, config) 
     """Turn the customer's approval into the subscription's customer token (the caller
     holds the subscription's row lock). Returns the token that is no longer used."""
     from saleor_plugins.klarna import errors
-    from saleor_plugins.klarna.models import KlarnaCustomerToken
-    from saleor_plugins.klarna.payments import client_for
+    from saleor_plugins.klarna.payments import store_customer_token
 
     _require_changeable(subscription)
     authorization_token = (authorization_token or "").strip()
@@ -118,9 +117,8 @@ def replace_token(subscription: Subscription, authorization_token: str, config) 
     klarna = _klarna_config()
     purchase = _purchase(subscription, klarna)
     try:
-        token = client_for(klarna).create_customer_token(authorization_token, dict(
-            purchase, description=klarna.token_description or "Subscription",
-            intended_use="SUBSCRIPTION"))
+        token = store_customer_token(klarna, authorization_token, purchase,
+                                     subscription.user_id)
     except (errors.NotFoundError, errors.InvalidRequestError, errors.ConflictError,
             errors.NotAllowedError) as error:
         logger.info("Klarna refused the approval for subscription %s: %s", subscription.pk,
@@ -132,10 +130,6 @@ def replace_token(subscription: Subscription, authorization_token: str, config) 
         logger.warning("Klarna customer token for subscription %s: %s", subscription.pk, error)
         raise SubscriptionError(_("Klarna could not be reached. Please try again in a moment."),
                                 "subscription_klarna_unavailable")
-    KlarnaCustomerToken.objects.get_or_create(
-        token_id=token.token_id, defaults={
-            "user_id": subscription.user_id, "currency": purchase["purchase_currency"],
-            "country": purchase["purchase_country"]})
     change = subscription.payment_method_changes.filter(
         authorization_token__isnull=True, expires_at__gt=timezone.now()).first()
     if change is None:  # approved in a session opened elsewhere (e.g. Klarna's own page)
