@@ -322,7 +322,7 @@ def reverse_order(order, fraction: Decimal) -> Reversal:
     returned_target = math.floor(record.points_redeemed * fraction) if fraction < 1 \
         else record.points_redeemed
     earn_entry = LedgerEntry.objects.select_for_update().filter(
-        key=f"earn:{order.pk}").first()
+        key=purchase_key(order)).first()
     if earn_entry is not None and earn_entry.status == PENDING:
         left = record.points_earned - earned_target
         if left <= 0:
@@ -375,12 +375,8 @@ def check_account(account) -> bool:
     return account.balance == ledger_sum(account)
 
 
-def order_record(order) -> Optional[OrderPoints]:
-    return OrderPoints.objects.filter(order=order).first()
-
-
 def pending_earning(order) -> Optional[LedgerEntry]:
-    return LedgerEntry.objects.filter(key=f"earn:{order.pk}", status=PENDING).first()
+    return LedgerEntry.objects.filter(key=purchase_key(order), status=PENDING).first()
 
 
 def purchase_key(order) -> str:

@@ -59,7 +59,6 @@ def release(renewal: Renewal):
         renewal__attempts__status=ChargeAttempt.UNKNOWN).delete()
 
 
-
 def parcel_of(subscription, delivery_date):
     return subscription.user_id, delivery_date, address_key(subscription)
 
