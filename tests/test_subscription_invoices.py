@@ -12,7 +12,6 @@ from saleor.order.models import Order
 from saleor.payment import ChargeStatus
 
 from saleor_plugins.core.permissions import SubscriptionPermissions
-from saleor_plugins.subscription import invoices
 from saleor_plugins.subscription.models import MonthlyInvoice, Renewal, Subscription
 
 from . import factories
@@ -159,6 +158,8 @@ def shop_today():
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_charging_one_month_charge_it_once(
         api, shop, customer, klarna_gateway, klarna, subscriptions_on):
+    from saleor_plugins.subscription import invoices
+
     plan = create_plan(shop.coffee, intervals=("1w",), first="0", later="0")
     subscription = buy(api, customer, shop, klarna, plan, "1w", quantity=1)
     month, next_month = invoice_a_month(subscription)
