@@ -20,3 +20,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = ""
 ALLOWED_CLIENT_HOSTS = ["localhost", "shop.example.com"]
+# subscriptions may be bought and renewed on Saleor's dummy gateway (while its plugin is on)
+SALEOR_PLUGINS_SUBSCRIPTIONS_DUMMY_GATEWAY = True

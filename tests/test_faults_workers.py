@@ -11,11 +11,12 @@ import re
 import time
 
 import pytest
-from django.db import transaction
+from django.db import connection
 from saleor.order.models import Order
 from saleor.payment import ChargeStatus
 
-from saleor_plugins.subscription.models import ChargeAttempt, Renewal, Subscription
+from saleor_plugins.subscription.locks import NAMESPACE
+from saleor_plugins.subscription.models import ChargeAttempt, Renewal
 from saleor_plugins.subscription.renewal import idempotency_key
 
 from .celery_worker import BROKER_URL, Worker, broker_answers
@@ -55,10 +56,18 @@ def wait_for(condition, timeout, what):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def locked_by_someone(subscription) -> bool:
-    with transaction.atomic():
-        return not Subscription.objects.select_for_update(skip_locked=True).filter(
-            pk=subscription.pk).exists()
+def run_held(subscription) -> bool:
+    """Some connection holds the subscription's run lock (``locks.subscription_run``)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
+                       "AND classid = %s AND objid = %s AND objsubid = 2)",
+                       [NAMESPACE, subscription.pk])
+        return cursor.fetchone()[0]
+
+
+def stored_attempt(subscription):
+    return ChargeAttempt.objects.filter(renewal__subscription=subscription,
+                                        renewal__cycle=1).first()
 
 
 @pytest.fixture
@@ -108,18 +117,21 @@ def test_worker_killed_mid_renewal_renews_every_cycle_once(
         wait_for(lambda: klarna.state.charge_count == charges_before + 1, 5, "the charge")
     else:
         assert klarna.state.charge_count == charges_before
-    # the renewal really is in flight: its transaction holds the row and shows nothing yet
-    assert locked_by_someone(in_flight)
-    assert not Renewal.objects.filter(subscription=in_flight, cycle=1).exists()
+    # the renewal really is in flight: its run is held, and its order and attempt (key and
+    # body) were committed before Klarna was called
+    assert run_held(in_flight)
+    attempt = stored_attempt(in_flight)
+    assert attempt.status == ChargeAttempt.STARTED and attempt.request_body
+    assert attempt.idempotency_key == request["idempotency_key"]
     received = RECEIVED.findall(doomed.log.read_text())
     assert received, doomed.log.read_text()[-3000:]
     if whole_worker:
         doomed.kill()
         assert doomed.process.returncode == -9
-        # PostgreSQL rolls the dead worker's transaction back: no order, no renewal left
-        wait_for(lambda: not locked_by_someone(in_flight), 10, "the rollback")
-        assert Order.objects.count() == orders_before
-        assert not Renewal.objects.filter(cycle=1).exists()
+        # the dead worker's run lock goes with its connection; what it stored stays
+        wait_for(lambda: not run_held(in_flight), 10, "the lock's release")
+        assert stored_attempt(in_flight).status == ChargeAttempt.STARTED
+        assert Order.objects.count() == orders_before + 1
         second = start_worker("second", SALEOR_PLUGINS_TEST_BROKER_OPTIONS=QUICK_REDELIVERY)
     else:  # the worker stays, forks a new pool process and goes on with the next tasks
         doomed.kill_pool_process()

@@ -163,14 +163,20 @@ def test_worker_dying_after_the_charge_does_not_charge_twice(bought, klarna, mon
     monkeypatch.setattr(renewal_module, "record_payment", die)
     with pytest.raises(SystemExit):
         renewal_module.renew(bought.pk, _config(), due)
-    assert not Renewal.objects.filter(subscription=bought, cycle=1).exists()
-    assert renewal_orders(bought).count() == 0  # rolled back
+    # the order and the attempt (key and body) were stored before Klarna was called;
+    # recording the answer was rolled back
+    [attempt] = ChargeAttempt.objects.filter(renewal__subscription=bought, renewal__cycle=1)
+    assert attempt.status == ChargeAttempt.STARTED and attempt.request_body["order_amount"]
+    [order] = renewal_orders(bought)
+    assert not order.payments.exists()
     assert klarna.state.charge_count == bought.charges_before + 1  # Klarna did charge
     monkeypatch.setattr(renewal_module, "record_payment", real)
     run_renewals(due)
-    [order] = renewal_orders(bought)
-    assert order.payments.get().charge_status == ChargeStatus.FULLY_CHARGED
+    [paid] = renewal_orders(bought)
+    assert paid == order and order.payments.get().charge_status == ChargeStatus.FULLY_CHARGED
     assert klarna.state.charge_count == bought.charges_before + 1
+    assert {r["idempotency_key"] for r in klarna.requests_to("/customer-token/")} == {
+        attempt.idempotency_key}
 
 
 def test_out_of_stock_renewal_is_retried_without_charging(bought, klarna, shop):

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.fields import ArrayField, JSONField
 from django.db import models
 from django.utils import timezone
 
@@ -139,7 +139,10 @@ class Renewal(models.Model):
     INVOICED = "invoiced"  # consolidated billing: waits for the month's charge
     DROPPED = "dropped"  # charge failed on every retry day (or hard decline)
     SKIPPED = "skipped"
-    STATUSES = [(s, s) for s in (PENDING, RETRYING, PAID, INVOICED, DROPPED, SKIPPED)]
+    # Klarna never answered the charge: it may have been taken; staff check it in Klarna
+    UNRESOLVED = "unresolved"
+    STATUSES = [(s, s) for s in (PENDING, RETRYING, PAID, INVOICED, DROPPED, SKIPPED,
+                                 UNRESOLVED)]
 
     subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE,
                                      related_name="renewals")
@@ -167,9 +170,10 @@ class Renewal(models.Model):
 class ChargeAttempt(models.Model):
     """One charge of a stored payment method. The key is derived from what is charged
     (renewal or invoice) and the attempt number, so a repeated call after a crash or a
-    timeout is answered by Klarna's idempotency store instead of charging again."""
+    timeout is answered by Klarna's idempotency store instead of charging again. The body
+    is stored before it is sent: a repeat sends the same body with the same key."""
 
-    STARTED = "started"
+    STARTED = "started"  # stored, being sent (or the worker died while sending)
     CHARGED = "charged"
     DECLINED = "declined"
     HARD_DECLINED = "hard_declined"
@@ -187,6 +191,11 @@ class ChargeAttempt(models.Model):
     status = models.CharField(max_length=16, choices=STATUSES, default=STARTED)
     klarna_order_id = models.CharField(max_length=255, blank=True, default="")
     error = models.CharField(max_length=255, blank=True, default="")
+    # the Saleor orders the attempt charges; the Klarna token and body sent with the key
+    order_ids = ArrayField(models.IntegerField(), default=list)
+    customer_token = models.CharField(max_length=255, blank=True, default="")
+    request_body = JSONField(null=True, blank=True)
+    sends = models.PositiveIntegerField(default=0, help_text="Times the key was sent.")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -206,7 +215,8 @@ class MonthlyInvoice(models.Model):
     RETRYING = "retrying"
     PAID = "paid"
     FAILED = "failed"
-    STATUSES = [(s, s) for s in (OPEN, RETRYING, PAID, FAILED)]
+    UNRESOLVED = "unresolved"  # Klarna never answered the charge; staff check it in Klarna
+    STATUSES = [(s, s) for s in (OPEN, RETRYING, PAID, FAILED, UNRESOLVED)]
 
     subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE,
                                      related_name="invoices")

@@ -74,4 +74,5 @@ def payment_method_declined(subscription):
 
 def invoice_failed(subscription, invoice, retry_on=None):
     _send(subscription, "invoice_failed", month=invoice.month, retry_on=retry_on,
-          amount=invoice.amount, currency=invoice.currency)
+          amount=invoice.amount, currency=invoice.currency,
+          on_hold=subscription.status == subscription.PAYMENT_REQUIRED)

@@ -29,7 +29,7 @@ SESSION_LIFETIME = datetime.timedelta(hours=47)  # Klarna keeps sessions 48 h
 
 
 def _klarna_config():
-    from .renewal import klarna_config
+    from .charges import klarna_config
 
     config = klarna_config()
     if config is None:

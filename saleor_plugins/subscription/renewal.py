@@ -1,46 +1,38 @@
-"""Renewing subscriptions: the cycle's Saleor order, the charge, retries, consolidation.
+"""Renewing subscriptions: the cycle's Saleor order, the charge, retries.
 
 Exactly once per subscription and cycle:
-- the subscription row is locked (``skip_locked``: a second worker moves on) for the
-  whole renewal, and ``Renewal`` is unique per (subscription, cycle);
-- the charge carries an idempotency key made of the subscription, the cycle and the
-  attempt number. The number only grows after a definite decline, so after a crash (the
-  transaction rolls back) or a timeout the same key is sent again and Klarna answers with
-  the order it already placed instead of charging twice.
+- one run per subscription at a time (``locks.subscription_run``: a second worker moves
+  on), each step in a transaction holding the subscription's row, and ``Renewal`` unique
+  per (subscription, cycle); one Saleor order per cycle, kept through the retries;
+- the charge (``charges``) is stored with its idempotency key and body before Klarna is
+  called. A charge whose outcome is not known (no answer, a crash) is sent again with the
+  same key and body, at most ``charges.UNANSWERED_SENDS_LIMIT`` times; a new attempt (new
+  key) only follows a known decline.
+Consolidated monthly billing is in ``invoices``.
 """
 import datetime
 import logging
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Optional
 
 from django.db import transaction
 from django.utils import timezone
 
-from . import notifications, parcels
+from . import charges, notifications, parcels
+from .charges import ChargeResult, idempotency_key, klarna_config  # noqa: F401 (API)
+from .locks import subscription_run
 from .models import MONTHLY, ChargeAttempt, MonthlyInvoice, Renewal, Subscription
-from .subscriptions import (
-    DUMMY_GATEWAY,
-    KLARNA_GATEWAY,
-    advance,
-    delivery_calendar,
-    place_next,
-    renewal_prices,
-)
+from .subscriptions import advance, delivery_calendar, place_next, renewal_prices
 
 logger = logging.getLogger(__name__)
+record_payment = charges.record_payment  # looked up here when called (tests replace it)
 
 # what renew() did, for tasks, tests and the benchmark
-PAID, INVOICED, RETRYING, DROPPED, PAYMENT_REQUIRED = (
-    "paid", "invoiced", "retrying", "dropped", "payment_required")
+PAID, INVOICED, RETRYING, DROPPED, PAYMENT_REQUIRED, UNRESOLVED = (
+    "paid", "invoiced", "retrying", "dropped", "payment_required", "unresolved")
 LOCKED, NOT_DUE, RESUMED = "locked", "not_due", "resumed"
-
-
-@dataclass
-class ChargeResult:
-    status: str  # ChargeAttempt.CHARGED / DECLINED / HARD_DECLINED / UNKNOWN
-    klarna_order_id: str = ""
-    error: str = ""
+ORDER_CANCELLED = "order_cancelled"
+NO_ANSWER = "klarna_no_answer"
 
 
 def due_subscription_ids(today: datetime.date, limit: Optional[int] = None):
@@ -52,6 +44,12 @@ def due_subscription_ids(today: datetime.date, limit: Optional[int] = None):
         | Q(status=Subscription.PAUSED, paused_until__lte=today)
     ).order_by("due_on", "pk").values_list("pk", flat=True)
     return list(ids[:limit] if limit else ids)
+
+
+def locked_subscription(subscription_pk: int) -> Optional[Subscription]:
+    return (Subscription.objects.select_for_update(of=("self",))
+            .select_related("user", "variant__product", "shipping_address", "billing_address")
+            .filter(pk=subscription_pk).first())
 
 
 # -- the Saleor order --------------------------------------------------------------------
@@ -99,103 +97,17 @@ def _copy(address):
     return address.get_copy() if address is not None else None
 
 
-# -- charging ----------------------------------------------------------------------------
+def _announce(subscription, renewal, order):
+    from saleor.order import events
+    from saleor.order.actions import order_created
 
-
-def idempotency_key(kind: str, owner_pk, part, number: int) -> str:
-    from saleor_plugins.klarna.client import stable_idempotency_key
-
-    return stable_idempotency_key("subscription", kind, owner_pk, part, number)
-
-
-def next_attempt(*, renewal=None, invoice=None, amount, currency, key_parts) -> ChargeAttempt:
-    """The attempt to make: the one whose outcome is unknown (same key), else a new one."""
-    attempts = (renewal or invoice).attempts.all()
-    unknown = attempts.filter(status=ChargeAttempt.UNKNOWN).first()
-    if unknown is not None:
-        return unknown
-    number = attempts.count() + 1
-    return ChargeAttempt.objects.create(
-        renewal=renewal, invoice=invoice, number=number, amount=amount, currency=currency,
-        idempotency_key=idempotency_key(*key_parts, number),
-    )
-
-
-def klarna_config(manager=None):
-    from saleor.plugins.manager import get_plugins_manager
-
-    gateway = (manager or get_plugins_manager()).get_plugin(KLARNA_GATEWAY)
-    return gateway.config if gateway is not None and gateway.active else None
-
-
-def charge(subscription: Subscription, attempt: ChargeAttempt, orders,
-           manager=None) -> ChargeResult:
-    """Charge the subscription's stored payment method for ``orders``."""
-    if subscription.gateway == DUMMY_GATEWAY:
-        return ChargeResult(ChargeAttempt.CHARGED, "dummy-" + attempt.idempotency_key)
-    from saleor_plugins.klarna import errors
-    from saleor_plugins.klarna.amounts import minor_units
-    from saleor_plugins.klarna.payments import client_for
-    from saleor_plugins.klarna.saleor_data import order_order_data
-
-    config = klarna_config(manager)
-    if config is None or not subscription.klarna_token_id:
-        return ChargeResult(ChargeAttempt.DECLINED, error="Klarna is not available.")
-    data = None
-    for order in orders:
-        part = order_order_data(order, default_country=config.default_country)
-        if data is None:
-            data = part
-        else:
-            data.order_lines.extend(part.order_lines)
-    body = data.as_dict()
-    body["order_amount"] = sum(line["total_amount"] for line in body["order_lines"])
-    body["order_tax_amount"] = sum(line["total_tax_amount"] for line in body["order_lines"])
-    assert body["order_amount"] == minor_units(attempt.amount, attempt.currency)
-    body["auto_capture"] = True
-    body["merchant_reference1"] = ",".join(str(order.pk) for order in orders)[:255]
-    body["merchant_reference2"] = f"subscription-{subscription.pk}"
-    try:
-        placed = client_for(config).create_token_order(
-            subscription.klarna_token_id, body, idempotency_key=attempt.idempotency_key)
-    except errors.HardDeclineError as error:
-        return ChargeResult(ChargeAttempt.HARD_DECLINED, error=str(error)[:255])
-    except errors.TransientError as error:
-        return ChargeResult(ChargeAttempt.UNKNOWN, error=str(error)[:255])
-    except errors.KlarnaError as error:
-        return ChargeResult(ChargeAttempt.DECLINED, error=str(error)[:255])
-    if placed.fraud_status == "REJECTED":
-        return ChargeResult(ChargeAttempt.DECLINED, placed.order_id, "Rejected by Klarna")
-    return ChargeResult(ChargeAttempt.CHARGED, placed.order_id)
-
-
-def record_payment(subscription, order, amount: Decimal, klarna_order_id: str,
-                   link_klarna=True):
-    """A captured Saleor payment on the order; then Saleor's paid-order processing."""
-    from saleor.order import actions
-    from saleor.payment import ChargeStatus, TransactionKind
-    from saleor.payment.models import Transaction
-    from saleor.payment.utils import create_payment
-
-    payment = create_payment(
-        gateway=subscription.gateway, total=amount, currency=order.currency,
-        email=order.user_email, payment_token=klarna_order_id, order=order)
-    payment.charge_status = ChargeStatus.FULLY_CHARGED
-    payment.captured_amount = amount
-    payment.save(update_fields=["charge_status", "captured_amount"])
-    Transaction.objects.create(
-        payment=payment, kind=TransactionKind.CAPTURE, token=klarna_order_id, is_success=True,
-        amount=amount, currency=order.currency,
-        gateway_response={"subscription": subscription.pk, "klarna_order_id": klarna_order_id})
-    if link_klarna and subscription.gateway == KLARNA_GATEWAY:
-        from saleor_plugins.klarna.amounts import minor_units
-        from saleor_plugins.klarna.models import KlarnaOrder
-
-        KlarnaOrder.objects.get_or_create(
-            klarna_order_id=klarna_order_id,
-            defaults={"payment": payment, "order": order, "order_amount": minor_units(
-                amount, order.currency), "currency": order.currency, "auto_captured": True})
-    actions.handle_fully_paid_order(order)
+    order_created(order, subscription.user)
+    events.order_note_added_event(order=order, user=None, message=(
+        f"Renewal {renewal.cycle} of subscription #{subscription.pk}, "
+        f"delivery {renewal.delivery_date.isoformat()}"))
+    if renewal.ships_free:
+        events.order_note_added_event(order=order, user=None, message=(
+            f"Ships with order #{renewal.ships_with}: shipping is charged there"))
 
 
 def _send_order_confirmation(order):
@@ -204,83 +116,156 @@ def _send_order_confirmation(order):
     notifications.later(lambda: send_order_confirmation.delay(order.pk, "", order.user_id))
 
 
-def _cancel_order(order):
+def _drop_order(renewal, order):
+    """The cycle is not delivered: its order is cancelled, its parcel freed."""
+    from saleor.order import OrderStatus
     from saleor.order.actions import cancel_order
 
-    if order is not None:
+    if order is not None and order.status != OrderStatus.CANCELED:
         cancel_order(order, None)
+    parcels.release(renewal)
 
 
 # -- one renewal -------------------------------------------------------------------------
 
 
+@dataclass
+class Send:
+    """A stored attempt to send to Klarna between a run's two transactions."""
+
+    attempt: ChargeAttempt
+    manager: object = None
+
+
 def renew(subscription_pk: int, config, today: datetime.date, force=False) -> str:
     """Renew one subscription if it is due (``force``: staff's "renew now")."""
+    with subscription_run(subscription_pk) as held:
+        if not held:
+            return LOCKED
+        with notifications.after_success():
+            with transaction.atomic():
+                step = _prepare(subscription_pk, config, today, force)
+            if not isinstance(step, Send):
+                return step
+            result = charges.send(step.attempt, step.manager)
+            with transaction.atomic():
+                subscription = locked_subscription(subscription_pk)
+                attempt = (ChargeAttempt.objects.select_for_update(of=("self",))
+                           .select_related("renewal").filter(pk=step.attempt.pk).first())
+                if subscription is None or attempt is None or attempt.status not in (
+                        ChargeAttempt.STARTED, ChargeAttempt.UNKNOWN):
+                    return NOT_DUE
+                return _settle(subscription, attempt.renewal, attempt, result,
+                               delivery_calendar(config), today, config)
+
+
+def _prepare(subscription_pk, config, today, force):
+    """The run's first transaction: the cycle's order and the attempt to send (stored), or
+    what the run did when there is nothing to send."""
     from saleor.core.exceptions import InsufficientStock
-    from saleor.order import events
-    from saleor.order.actions import order_created
+    from saleor.order import OrderStatus
     from saleor.plugins.manager import get_plugins_manager
 
     calendar = delivery_calendar(config)
-    with notifications.after_success(), transaction.atomic():
-        subscription = (Subscription.objects.select_for_update(skip_locked=True, of=("self",))
-                        .select_related("user", "variant__product", "shipping_address",
-                                        "billing_address")
-                        .filter(pk=subscription_pk).first())
-        if subscription is None:
-            return LOCKED
-        if subscription.status == Subscription.PAUSED and subscription.paused_until and \
-                subscription.paused_until <= today:
-            subscription.status = Subscription.ACTIVE
-            subscription.paused_until = None
-            place_next(subscription, subscription.next_cycle, calendar, today)
-            subscription.save()
-            return RESUMED
-        if subscription.status != Subscription.ACTIVE or (
-                subscription.due_on > today and not force):
-            return NOT_DUE
-        renewal, _ = Renewal.objects.get_or_create(
-            subscription=subscription, cycle=subscription.next_cycle,
-            defaults={"delivery_date": subscription.next_delivery_date})
-        if renewal.status not in (Renewal.PENDING, Renewal.RETRYING):
-            advance(subscription, calendar, today)  # settled earlier (e.g. skipped)
-            subscription.save()
-            return NOT_DUE
-        manager = get_plugins_manager()  # one per renewal: prices and the Klarna config
+    subscription = locked_subscription(subscription_pk)
+    if subscription is None:
+        return NOT_DUE
+    if subscription.status == Subscription.PAUSED and subscription.paused_until and \
+            subscription.paused_until <= today:
+        subscription.status = Subscription.ACTIVE
+        subscription.paused_until = None
+        place_next(subscription, subscription.next_cycle, calendar, today)
+        subscription.save()
+        return RESUMED
+    if subscription.status != Subscription.ACTIVE or (
+            subscription.due_on > today and not force):
+        return NOT_DUE
+    renewal, _ = Renewal.objects.get_or_create(
+        subscription=subscription, cycle=subscription.next_cycle,
+        defaults={"delivery_date": subscription.next_delivery_date})
+    if renewal.status not in (Renewal.PENDING, Renewal.RETRYING):
+        advance(subscription, calendar, today)  # settled earlier (e.g. skipped)
+        subscription.save()
+        return NOT_DUE
+    manager = get_plugins_manager()  # one per renewal: prices and the Klarna config
+    attempt = charges.unsettled_attempt(renewal)
+    if attempt is not None:  # outcome not known: ask again with the same key and body
+        attempt.sends += 1
+        attempt.save(update_fields=["sends"])
+        return Send(attempt, manager)
+    order = renewal.order
+    if order is not None and order.status == OrderStatus.CANCELED:
+        order = None  # a declined try's: the retry makes the cycle's order again
+    if order is None:
         try:
             with transaction.atomic():
                 order = create_renewal_order(subscription, renewal, manager)
+                renewal.save()
         except InsufficientStock:
+            renewal.refresh_from_db()
             return _failed(subscription, renewal, None, calendar, today, config,
                            ChargeAttempt.DECLINED, "out_of_stock")
-        order_created(order, subscription.user)
-        events.order_note_added_event(order=order, user=None, message=(
-            f"Renewal {renewal.cycle} of subscription #{subscription.pk}, "
-            f"delivery {renewal.delivery_date.isoformat()}"))
-        if renewal.ships_free:
-            events.order_note_added_event(order=order, user=None, message=(
-                f"Ships with order #{renewal.ships_with}: shipping is charged there"))
+        _announce(subscription, renewal, order)
         if subscription.billing == MONTHLY:
             return _invoice(subscription, renewal, order, calendar, today)
-        amount = order.total.gross.amount
-        attempt = next_attempt(
-            renewal=renewal, amount=amount, currency=order.currency,
-            key_parts=("renewal", subscription.pk, renewal.cycle))
-        result = charge(subscription, attempt, [order], manager)
-        attempt.status, attempt.klarna_order_id = result.status, result.klarna_order_id
-        attempt.error = result.error
-        attempt.save()
-        if result.status != ChargeAttempt.CHARGED:
-            return _failed(subscription, renewal, order, calendar, today, config,
-                           result.status, result.error)
-        record_payment(subscription, order, amount, result.klarna_order_id)
+    attempt, result = charges.new_attempt(
+        subscription, [order], renewal=renewal, manager=manager,
+        key_parts=("renewal", subscription.pk, renewal.cycle))
+    if result is not None:  # nothing to send: the dummy gateway, or no payment method
+        return _settle(subscription, renewal, attempt, result, calendar, today, config)
+    attempt.sends = 1
+    attempt.save(update_fields=["sends"])
+    return Send(attempt, manager)
+
+
+def _settle(subscription, renewal, attempt, result, calendar, today, config) -> str:
+    from saleor.order.models import Order
+
+    charges.store(attempt, result)
+    order = Order.objects.filter(pk__in=attempt.order_ids[:1]).first() or renewal.order
+    if result.status == ChargeAttempt.CHARGED:
+        record_payment(subscription, order, attempt.amount, attempt.klarna_order_id)
         _send_order_confirmation(order)
+        renewal.order = order
         renewal.status, renewal.retry_on, renewal.last_error = Renewal.PAID, None, ""
         renewal.save()
         subscription.deliveries_made += 1
-        advance(subscription, calendar, today)
-        subscription.save()
+        _next_cycle(subscription, renewal, calendar, today)
         return PAID
+    if result.status == ChargeAttempt.UNKNOWN:
+        if charges.gave_up(attempt):
+            return _unresolved(subscription, renewal, attempt, calendar, today)
+        renewal.status, renewal.last_error = Renewal.RETRYING, result.error[:255]
+        renewal.save()  # due as it is: the next run asks Klarna again
+        return RETRYING
+    return _failed(subscription, renewal, order, calendar, today, config, result.status,
+                   result.error)
+
+
+def _next_cycle(subscription, renewal, calendar, today):
+    # a cancellation (or a new schedule) between the run's transactions stays as it is
+    if subscription.status == Subscription.ACTIVE and subscription.next_cycle == renewal.cycle:
+        advance(subscription, calendar, today)
+    subscription.save()
+
+
+def _unresolved(subscription, renewal, attempt, calendar, today) -> str:
+    """Klarna never answered: the charge may have been taken, so the cycle is never charged
+    again; its order stays as it is for staff to settle after a look in Klarna."""
+    from saleor.order import events
+
+    logger.error("Subscription %s cycle %s: no answer from Klarna after %s sends of key %s",
+                 subscription.pk, renewal.cycle, attempt.sends, attempt.idempotency_key)
+    renewal.status, renewal.retry_on, renewal.last_error = Renewal.UNRESOLVED, None, NO_ANSWER
+    renewal.save()
+    if renewal.order is not None:
+        events.order_note_added_event(order=renewal.order, user=None, message=(
+            f"Klarna did not answer the charge of this renewal ({attempt.sends} tries, "
+            f"idempotency key {attempt.idempotency_key}), so it may have been taken. Look up "
+            f"Klarna's order with merchant reference subscription-{subscription.pk} "
+            f"before shipping or cancelling."))
+    _next_cycle(subscription, renewal, calendar, today)
+    return UNRESOLVED
 
 
 def _invoice(subscription, renewal, order, calendar, today):
@@ -299,24 +284,20 @@ def _invoice(subscription, renewal, order, calendar, today):
 
 
 def _failed(subscription, renewal, order, calendar, today, config, status, error) -> str:
-    _cancel_order(order)
-    if status != ChargeAttempt.UNKNOWN:
-        parcels.release(renewal)
+    """A known failure: nothing was charged, so the order is cancelled (a retry makes the
+    cycle's order again, priced again: its parcel's shipping may have moved to a sibling)."""
+    _drop_order(renewal, order)
     renewal.last_error = error[:255]
     if status == ChargeAttempt.HARD_DECLINED:
         renewal.status, renewal.retry_on = Renewal.DROPPED, None
         renewal.save()
         subscription.status = Subscription.PAYMENT_REQUIRED
-        _token_cancelled(subscription)
+        if error != charges.NO_PAYMENT_METHOD:
+            token_cancelled(subscription)
         place_next(subscription, subscription.next_cycle + 1, calendar, today)
         subscription.save()
         notifications.payment_method_declined(subscription)
         return PAYMENT_REQUIRED
-    if status == ChargeAttempt.UNKNOWN:
-        # Klarna did not answer: try again at the next run with the same key
-        renewal.status = Renewal.RETRYING
-        renewal.save()
-        return RETRYING
     renewal.failed_days += 1
     tomorrow = today + datetime.timedelta(days=1)
     after_next = _order_date_after(subscription, calendar)
@@ -345,87 +326,12 @@ def _order_date_after(subscription, calendar) -> datetime.date:
     return calendar.order_date(delivery)
 
 
-def _token_cancelled(subscription):
+def token_cancelled(subscription):
     from saleor_plugins.klarna.models import KlarnaCustomerToken
 
     if subscription.klarna_token_id:
         KlarnaCustomerToken.objects.filter(token_id=subscription.klarna_token_id).update(
             status=KlarnaCustomerToken.CANCELLED, cancelled_at=timezone.now())
-
-
-# -- consolidated monthly billing --------------------------------------------------------
-
-
-def due_invoice_ids(today: datetime.date):
-    """Invoices of months that have ended, not paid yet (and due for a retry)."""
-    from django.db.models import Q
-
-    from .scheduling import month_start
-
-    return list(MonthlyInvoice.objects.filter(
-        Q(retry_on__isnull=True) | Q(retry_on__lte=today),
-        month__lt=month_start(today),
-        status__in=(MonthlyInvoice.OPEN, MonthlyInvoice.RETRYING),
-    ).values_list("pk", flat=True))
-
-
-def charge_invoice(invoice_pk: int, config, today: datetime.date) -> str:
-    from .scheduling import month_start
-
-    with notifications.after_success(), transaction.atomic():
-        invoice = (MonthlyInvoice.objects.select_for_update(skip_locked=True)
-                   .select_related("subscription__user").filter(pk=invoice_pk).first())
-        if invoice is None:
-            return LOCKED
-        if invoice.status not in (MonthlyInvoice.OPEN, MonthlyInvoice.RETRYING) or \
-                invoice.month >= month_start(today) or \
-                (invoice.retry_on and invoice.retry_on > today):
-            return NOT_DUE
-        subscription = invoice.subscription
-        orders = [r.order for r in invoice.renewals.select_related("order").order_by("cycle")
-                  if r.order is not None]
-        invoice.amount = sum((o.total.gross.amount for o in orders), Decimal(0))
-        if not orders:
-            invoice.status = MonthlyInvoice.PAID
-            invoice.save()
-            return PAID
-        attempt = next_attempt(invoice=invoice, amount=invoice.amount,
-                               currency=invoice.currency,
-                               key_parts=("invoice", invoice.pk, invoice.month))
-        result = charge(subscription, attempt, orders)
-        attempt.status, attempt.klarna_order_id = result.status, result.klarna_order_id
-        attempt.error = result.error
-        attempt.save()
-        if result.status == ChargeAttempt.CHARGED:
-            for index, order in enumerate(orders):
-                record_payment(subscription, order, order.total.gross.amount,
-                               result.klarna_order_id, link_klarna=index == 0)
-            invoice.renewals.update(status=Renewal.PAID)
-            invoice.status, invoice.retry_on = MonthlyInvoice.PAID, None
-            invoice.save()
-            return PAID
-        if result.status == ChargeAttempt.UNKNOWN:
-            invoice.status = MonthlyInvoice.RETRYING
-            invoice.save()
-            return RETRYING
-        invoice.failed_days += 1
-        if result.status == ChargeAttempt.HARD_DECLINED or \
-                invoice.failed_days > config.retry_days:
-            invoice.status, invoice.retry_on = MonthlyInvoice.FAILED, None
-            invoice.save()
-            if result.status == ChargeAttempt.HARD_DECLINED:
-                subscription.status = Subscription.PAYMENT_REQUIRED
-                subscription.save(update_fields=["status"])
-                _token_cancelled(subscription)
-                notifications.payment_method_declined(subscription)
-                return PAYMENT_REQUIRED
-            notifications.invoice_failed(subscription, invoice)
-            return DROPPED
-        invoice.status = MonthlyInvoice.RETRYING
-        invoice.retry_on = today + datetime.timedelta(days=1)
-        invoice.save()
-        notifications.invoice_failed(subscription, invoice, invoice.retry_on)
-        return RETRYING
 
 
 # -- reminders ---------------------------------------------------------------------------

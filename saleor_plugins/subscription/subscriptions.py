@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from prices import TaxedMoney
 
 from ..core import checkout_rows
-from . import scheduling
+from . import gateways, scheduling
+from .gateways import DUMMY_GATEWAY, KLARNA_GATEWAY  # noqa: F401 (imported from here)
 from .models import (
     FLOATING,
     MONTHLY,
@@ -26,8 +27,6 @@ from .models import (
 )
 
 PLUGIN_ID = "saleor_plugins.subscription"
-KLARNA_GATEWAY = "saleor_plugins.klarna"
-DUMMY_GATEWAY = "mirumee.payments.dummy"
 CENT = Decimal("0.01")
 
 
@@ -256,7 +255,7 @@ def check_checkout(checkout, marked=None):
         raise ValidationError(_("Log in or create an account to subscribe."),
                               code=CheckoutErrorCode.INVALID.value)
     payment = checkout.get_last_active_payment()
-    if payment is not None and payment.gateway not in (KLARNA_GATEWAY, DUMMY_GATEWAY):
+    if payment is not None and not gateways.pays_subscriptions(payment.gateway):
         raise ValidationError(_("Subscriptions can only be paid with Klarna."),
                               code=CheckoutErrorCode.INVALID.value)
 
@@ -294,7 +293,7 @@ def create_from_order(order, config, billing=PER_DELIVERY, marked=None):
     if not marked:
         return []
     payment = order.payments.filter(is_active=True).order_by("-pk").first()
-    gateway = payment.gateway if payment else DUMMY_GATEWAY
+    gateway = payment.gateway if payment else ""  # none: the first renewal asks for one
     token_id = _token_for(order)
     calendar = delivery_calendar(config)
     start = today(config)

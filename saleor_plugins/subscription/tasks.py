@@ -4,14 +4,15 @@ from typing import Optional
 
 from saleor.celeryconf import app
 
-from . import renewal
+from . import invoices, renewal
 from .subscriptions import plugin
 
 # Acknowledged when done, not when started: a task whose worker dies (SIGKILL, OOM, lost
 # machine) is handed out again instead of lost until the next beat. Safe because every
-# task here may run twice: renewals lock the row, Renewal is unique per cycle and a
-# replayed charge reuses its idempotency key. (Redis hands unacknowledged tasks out again
-# after its visibility_timeout, AMQP when the connection drops.)
+# task here may run twice: one run per subscription at a time, Renewal is unique per
+# cycle and a charge whose outcome is unknown is sent again with its key and body.
+# (Redis hands unacknowledged tasks out again after its visibility_timeout, AMQP when the
+# connection drops.)
 REDELIVER_IF_WORKER_DIES = dict(acks_late=True, reject_on_worker_lost=True)
 
 
@@ -33,7 +34,7 @@ def renew_due_subscriptions(day: Optional[str] = None) -> int:
     ids = renewal.due_subscription_ids(today)
     for pk in ids:
         renew_subscription.delay(pk, today.isoformat())
-    for pk in renewal.due_invoice_ids(today):
+    for pk in invoices.due_invoice_ids(today):
         charge_monthly_invoice.delay(pk, today.isoformat())
     return len(ids)
 
@@ -51,7 +52,7 @@ def charge_monthly_invoice(invoice_pk: int, day: Optional[str] = None) -> str:
     config, today = _config_and_today(day)
     if config is None:
         return "inactive"
-    return renewal.charge_invoice(invoice_pk, config, today)
+    return invoices.charge_invoice(invoice_pk, config, today)
 
 
 @app.task(**REDELIVER_IF_WORKER_DIES)

@@ -351,7 +351,9 @@ class ProductSubscriptionUpdateInput(graphene.InputObjectType):
         description="Move the next delivery; later ones follow from it.")
     shipping_address = AddressInput()
     comment = graphene.String(description="A note for the shop, shown on picking lists.")
-    billing = SubscriptionBilling(description="Charge per delivery or once a month.")
+    billing = SubscriptionBilling(
+        description="Charge per delivery or once a month (staff with MANAGE_SUBSCRIPTIONS "
+                    "only: monthly billing ships goods before they are paid).")
 
 
 class ProductSubscriptionUpdate(ProductSubscriptionMutation, I18nMixin):
@@ -367,14 +369,17 @@ class ProductSubscriptionUpdate(ProductSubscriptionMutation, I18nMixin):
         if input.get("plan_id"):
             plan = get_or_error(models.SubscriptionPlan.objects.filter(is_active=True),
                                 input["plan_id"], "SubscriptionPlan", "planId")
+        billing = input.get("billing")
+        if billing is not None and billing != subscription.billing and not can_manage(info):
+            raise _error("billing", _("Only the shop can change how a subscription is billed."),
+                         CODES.SUBSCRIPTION_BILLING_STAFF_ONLY)
         address = None
         if input.get("shipping_address") is not None:
             address = cls.validate_address(dict(input["shipping_address"]))
         subscriptions.change(
             subscription, config, plan=plan, interval=input.get("interval"),
             quantity=input.get("quantity"), next_delivery_date=input.get("next_delivery_date"),
-            shipping_address=address, comment=input.get("comment"),
-            billing=input.get("billing"))
+            shipping_address=address, comment=input.get("comment"), billing=billing)
 
 
 class ProductSubscriptionPaymentSessionCreate(BaseMutation):

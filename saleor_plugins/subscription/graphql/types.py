@@ -27,6 +27,7 @@ class SubscriptionErrorCode(graphene.Enum):
     SUBSCRIPTION_KLARNA_UNAVAILABLE = "subscription_klarna_unavailable"
     SUBSCRIPTION_AUTHORIZATION_INVALID = "subscription_authorization_invalid"
     SUBSCRIPTION_AUTHORIZATION_USED = "subscription_authorization_used"
+    SUBSCRIPTION_BILLING_STAFF_ONLY = "subscription_billing_staff_only"
 
 
 class SubscriptionError(Error):

@@ -1,0 +1,5 @@
+"""Settings of the demo (``python -m saleor_plugins demo`` and ``serve``): the package's
+settings, and subscriptions may be bought on Saleor's dummy gateway to try them out."""
+from saleor_plugins.settings import *  # noqa: F401,F403
+
+SALEOR_PLUGINS_SUBSCRIPTIONS_DUMMY_GATEWAY = True
