@@ -327,6 +327,26 @@ def test_rate_limited_calls_are_retried_after_the_reset(klarna_client, klarna):
     assert caught.value.retry_after == 1.0
 
 
+@pytest.mark.parametrize("reset,retry_after", [("soon", None), ("-3", 0.0), ("nan", None),
+                                               ("inf", None), ("0x10", None)])
+def test_item14_09_a_bad_ratelimit_reset_header_is_a_rate_limit_error(
+        klarna_client, klarna, reset, retry_after):
+    order_id = placed_order(klarna_client, klarna)
+    klarna.inject(method="GET", status=429, times=5, headers={"X-Ratelimit-Reset": reset})
+    with pytest.raises(errors.RateLimitError) as caught:
+        klarna_client.read_order(order_id)
+    assert caught.value.retry_after == retry_after
+    assert len(klarna.requests_to(f"/orders/{order_id}", "GET")) == 3  # retried with backoff
+
+
+def test_item14_09_ratelimit_reset_is_clamped():
+    assert errors.parse_retry_after("2.5") == 2.5
+    assert errors.parse_retry_after("86400") == errors.MAX_RETRY_AFTER
+    assert errors.parse_retry_after("-0.5") == 0.0
+    assert [errors.parse_retry_after(v) for v in (None, "", "1e999", "-inf", "NaN", True)] == [
+        None] * 6
+
+
 def test_non_idempotent_calls_are_not_retried(klarna_client, klarna):
     klarna.inject(method="POST", path="/payments/v1/sessions$", status=503, times=1)
     with pytest.raises(errors.ServerError) as caught:

@@ -333,6 +333,20 @@ def test_session_when_klarna_is_off_or_unreachable(api, shop, klarna_gateway, kl
     assert not KlarnaPaymentSession.objects.exists()
 
 
+@pytest.mark.parametrize("reset", ["soon", "-1", "nan"])
+def test_item14_09_bad_ratelimit_reset_while_refreshing_a_session_is_klarna_unavailable(
+        api, shop, klarna_gateway, klarna, reset):
+    client = api()
+    checkout = start_checkout(client, shop)
+    session = open_session(client, checkout)
+    klarna.inject(method="GET", path="/payments/v1/sessions/", status=429, times=5,
+                  headers={"X-Ratelimit-Reset": reset})
+    result = client.data(SESSION_CREATE, {"checkoutId": checkout["id"]})["klarnaSessionCreate"]
+    assert result["session"] is None
+    assert [e["code"] for e in result["klarnaErrors"]] == ["KLARNA_UNAVAILABLE"]
+    assert len(klarna.requests_to(f"/sessions/{session['sessionId']}", "GET")) == 3
+
+
 def test_unconfigured_gateway_is_reported_not_crashed(api, shop, klarna_gateway, klarna):
     klarna_gateway(username="", password="")
     client = api()

@@ -187,6 +187,11 @@ def test_authorize_page_and_json_hooks(klarna_client, klarna):
     requests.post(f"{klarna.url}/_sim/faults", json={"method": "GET", "status": 503, "times": 1})
     response = requests.get(f"{klarna.url}/payments/v1/sessions/{session.session_id}", auth=AUTH)
     assert response.status_code == 503
+    requests.post(f"{klarna.url}/_sim/faults", json={
+        "method": "GET", "status": 429, "headers": {"X-Ratelimit-Reset": "soon"}})
+    response = requests.get(f"{klarna.url}/payments/v1/sessions/{session.session_id}", auth=AUTH)
+    assert (response.status_code, response.headers["X-Ratelimit-Reset"]) == (429, "soon")
+    assert response.json()["error_code"] == "TOO_MANY_REQUESTS"
     assert requests.post(f"{klarna.url}/_sim/reset", json={}).json() == {"ok": True}
     assert not klarna.orders
     assert "Klarna simulator" in requests.get(klarna.url + "/").text

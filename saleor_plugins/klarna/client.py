@@ -178,8 +178,10 @@ class KlarnaClient:
         if body.get("error_message"):
             messages = list(messages) + [body["error_message"]]
         code = body.get("error_code") or ""
-        if response.status_code == 429 and response.headers.get("X-Ratelimit-Reset"):
-            body["_retry_after"] = response.headers["X-Ratelimit-Reset"]
+        if response.status_code == 429:
+            retry_after = errors.parse_retry_after(response.headers.get("X-Ratelimit-Reset"))
+            if retry_after is not None:
+                body["_retry_after"] = retry_after
         cls = errors.error_class(response.status_code, code)
         return cls(
             status=response.status_code,
