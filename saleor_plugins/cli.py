@@ -8,6 +8,7 @@ import os
 import sys
 
 DEFAULT_SETTINGS = "saleor_plugins.settings"
+DEMO_SETTINGS = "saleor_plugins.demo.settings"  # the above, with the Klarna simulator allowed
 
 
 def setup_django(embedded_db=True):
@@ -37,6 +38,7 @@ def _persistent_secret(path) -> str:
 def command_demo(args):
     os.environ.setdefault("DEFAULT_CURRENCY", "NOK")
     os.environ.setdefault("DEFAULT_COUNTRY", "NO")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEMO_SETTINGS)
     setup_django()
     from .demo.runner import run_demo
 
@@ -44,6 +46,7 @@ def command_demo(args):
 
 
 def command_serve(args):
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEMO_SETTINGS)
     setup_django()
     from .demo.runner import run_server
 

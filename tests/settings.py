@@ -20,3 +20,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = ""
 ALLOWED_CLIENT_HOSTS = ["localhost", "shop.example.com"]
+# the Klarna gateway may use the simulator the tests run on loopback
+SALEOR_PLUGINS_KLARNA_SIMULATOR = True

@@ -5,8 +5,10 @@ One ``KlarnaClient`` per set of credentials and region. It reuses connections, s
 customer-token orders), retries transient failures of those calls and of reads with the
 *same* key, and turns Klarna's error bodies into the classes of ``errors``.
 """
+import ipaddress
 import logging
 import random
+import re
 import time
 import uuid
 from typing import Optional, Sequence
@@ -42,6 +44,37 @@ def base_url_for(region: str, playground: bool) -> str:
     return f"https://{host}{'.playground' if playground else ''}.klarna.com"
 
 
+KLARNA_API_HOSTS = frozenset(
+    f"{host}{environment}.klarna.com" for host in _HOSTS.values()
+    for environment in ("", ".playground")
+)
+# scheme://host[:port] and nothing else: no user info, path, query or odd characters
+# that URL parsers read differently (backslashes, whitespace, percent signs)
+_BASE_URL = re.compile(
+    r"(?P<scheme>https?)://(?P<host>[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::(?P<port>[0-9]{1,5}))?/?"
+)
+
+
+def is_allowed_base_url(url: str, *, allow_loopback: bool = False) -> bool:
+    """Whether the client may send the merchant's credentials to ``url``: one of Klarna's
+    API hosts over https, or (``allow_loopback``: tests, the demo) a simulator on this
+    machine."""
+    match = _BASE_URL.fullmatch(url or "")
+    if match is None:
+        return False
+    scheme, host, port = match["scheme"], match["host"].lower(), match["port"]
+    if scheme == "https" and host in KLARNA_API_HOSTS and port in (None, "443"):
+        return True
+    if not allow_loopback:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def region_for_country(country: str) -> str:
     country = (country or "").upper()
     if country in ("US", "CA", "MX"):
@@ -73,20 +106,25 @@ class KlarnaClient:
         region: str = "EU",
         playground: bool = False,
         base_url: Optional[str] = None,
+        allow_loopback: bool = False,
         timeout: float = 10.0,
         connect_timeout: float = 3.05,
         max_retries: int = 2,
         backoff: float = 0.25,
         session: Optional[requests.Session] = None,
     ):
+        """``base_url`` overrides the region's host: another of Klarna's API hosts, or with
+        ``allow_loopback`` a simulator on loopback. Any other URL is refused at every call
+        (``EndpointNotAllowedError``), before the credentials leave the process."""
         self.region = region.upper()
         self.playground = playground
         self.base_url = (base_url or base_url_for(self.region, playground)).rstrip("/")
+        self._endpoint_allowed = is_allowed_base_url(self.base_url, allow_loopback=allow_loopback)
         self.timeout = (connect_timeout, timeout)
         self.max_retries = max_retries
         self.backoff = backoff
         self._session = session or requests.Session()
-        self._session.auth = (username, password)
+        self._session.auth = (username, password) if self._endpoint_allowed else None
         self._session.headers.update(
             {"User-Agent": USER_AGENT, "Accept": "application/json"}
         )
@@ -111,6 +149,11 @@ class KlarnaClient:
         retry: Optional[bool] = None,
     ) -> requests.Response:
         """Send one call; retry transient failures when repeating it is safe."""
+        if not self._endpoint_allowed:
+            raise errors.EndpointNotAllowedError(
+                "the Klarna API URL is not one of Klarna's API hosts (https)",
+                method=method, path=path,
+            )
         headers = {}
         if idempotency_key:
             headers["Klarna-Idempotency-Key"] = idempotency_key
@@ -141,8 +184,10 @@ class KlarnaClient:
         url = self.base_url + path
         started = time.monotonic()
         try:
+            # Klarna's API does not redirect; following one would take the credentials along
             response = self._session.request(
-                method, url, json=json, headers=headers, timeout=self.timeout
+                method, url, json=json, headers=headers, timeout=self.timeout,
+                allow_redirects=False,
             )
         except requests.Timeout as exc:
             raise errors.KlarnaTimeoutError(

@@ -8,6 +8,7 @@
   forbidden, unknown token, currency mismatch); never retry, ask the customer to pay again.
 - ``BadValueError``/``InvalidRequestError``, ``NotFoundError``, ``ConflictError``,
   ``NotAllowedError``, ``AuthenticationError``: the request itself is wrong.
+- ``EndpointNotAllowedError``: not sent; the configured URL is not Klarna's.
 """
 import math
 import re
@@ -76,6 +77,10 @@ class KlarnaError(Exception):
 
 class AuthenticationError(KlarnaError):
     """401: wrong username/password, or credentials of another region or environment."""
+
+
+class EndpointNotAllowedError(KlarnaError):
+    """Not sent: the client's base URL is not Klarna's (nor an allowed local simulator)."""
 
 
 class InvalidRequestError(KlarnaError):

@@ -43,9 +43,20 @@ def _forget_clients_in_child():
 os.register_at_fork(after_in_child=_forget_clients_in_child)
 
 
+def simulator_allowed() -> bool:
+    """Whether the shop's settings let the gateway use a Klarna simulator on loopback
+    (``SALEOR_PLUGINS_KLARNA_SIMULATOR = True``: the tests and the demo, never a live shop)."""
+    from django.conf import settings
+
+    return getattr(settings, "SALEOR_PLUGINS_KLARNA_SIMULATOR", False) is True
+
+
 def client_for(config) -> KlarnaClient:
-    """One client (and connection pool) per credentials and endpoint."""
-    key = (config.username, config.password, config.region, config.playground, config.api_url)
+    """One client (and connection pool) per credentials and endpoint. An ``api_url`` that
+    is not Klarna's (nor an allowed simulator) gives a client that refuses every call."""
+    allow_loopback = simulator_allowed()
+    key = (config.username, config.password, config.region, config.playground, config.api_url,
+           allow_loopback)
     with _clients_lock:
         client = _clients.get(key)
         if client is None:
@@ -55,6 +66,7 @@ def client_for(config) -> KlarnaClient:
                 region=config.region,
                 playground=config.playground,
                 base_url=config.api_url or None,
+                allow_loopback=allow_loopback,
                 timeout=float(config.timeout_seconds),
             )
             _clients[key] = client
@@ -85,7 +97,7 @@ def customer_message(error: errors.KlarnaError) -> str:
         return _("Klarna declined the payment. Please choose another payment method.")
     if isinstance(error, errors.TransientError):
         return _("Klarna could not be reached. Please try again in a moment.")
-    if isinstance(error, errors.AuthenticationError):
+    if isinstance(error, (errors.AuthenticationError, errors.EndpointNotAllowedError)):
         return _("Klarna payments are not set up correctly in this shop.")
     if isinstance(error, errors.NotAllowedError):
         return _("Klarna does not allow this for the order: %(reason)s") % {
