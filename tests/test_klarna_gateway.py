@@ -195,6 +195,51 @@ def test_auto_capture_pays_the_order_at_checkout(api, klarna_gateway, shop, cust
     assert (remote["status"], remote["captured_amount"]) == ("CAPTURED", 52550)
 
 
+def test_auto_capture_takes_no_money_when_the_answer_to_placing_is_lost(
+        api, klarna_gateway, shop, customer, klarna):
+    """Klarna places the order but its answer never arrives: the shop cannot know the order
+    (Klarna has no lookup), so it must hold an authorization only, never a capture."""
+    klarna_gateway(auto_capture=True)
+    client = api(customer)
+    checkout = start_checkout(client, shop)
+    token = klarna.authorize(open_session(client, checkout)["sessionId"])
+    klarna.inject(method="POST", path="/authorizations/.*/order", drop=True, after=True)
+    completed = pay(client, checkout, token)
+    assert [e["code"] for e in completed["checkoutErrors"]] == ["PAYMENT_ERROR"]
+    (lost,) = klarna.orders.values()
+    assert (lost["status"], lost["captured_amount"]) == ("AUTHORIZED", 0)
+    assert not KlarnaOrder.objects.exists()
+
+    completed = pay(client, checkout, klarna.authorize(open_session(client, checkout)["sessionId"]))
+    assert completed["checkoutErrors"] == []
+    placed = KlarnaOrder.objects.get(order__token=completed["order"]["token"])
+    remote = klarna.orders[placed.klarna_order_id]
+    assert (remote["status"], remote["captured_amount"], len(remote["captures"])) == (
+        "CAPTURED", 52550, 1)
+
+
+def test_auto_capture_that_fails_after_placing_is_released(
+        api, klarna_gateway, shop, customer, klarna):
+    import datetime
+
+    from django.utils import timezone
+
+    from saleor_plugins.klarna.tasks import release_unlinked_klarna_orders
+
+    klarna_gateway(auto_capture=True)
+    client = api(customer)
+    checkout = start_checkout(client, shop)
+    token = klarna.authorize(open_session(client, checkout)["sessionId"])
+    klarna.inject(method="POST", path="/captures", status=503, times=3)  # every retry
+    completed = pay(client, checkout, token)
+    assert [e["code"] for e in completed["checkoutErrors"]] == ["PAYMENT_ERROR"]
+    assert not Order.objects.exists()
+    placed = KlarnaOrder.objects.get(order__isnull=True)
+    KlarnaOrder.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=31))
+    assert release_unlinked_klarna_orders.delay().get() == 1
+    assert klarna.orders[placed.klarna_order_id]["status"] == "CANCELLED"
+
+
 def test_cart_changed_after_authorization_asks_to_approve_again(
         api, klarna_gateway, shop, customer, klarna):
     client = api(customer)

@@ -206,14 +206,18 @@ def _order_body(config, checkout, payment_information: PaymentData, auto_capture
         if address is not None:
             body[name] = klarna_address(address, email)
     body["merchant_reference1"] = str(checkout.token)
-    body["auto_capture"] = auto_capture
+    # never Klarna's auto_capture: the gateway captures right after placing (_place_order),
+    # so an order whose answer is lost (placed, id unknown) holds an authorization only,
+    # never the customer's money
+    body["auto_capture"] = False
     return order_data, body
 
 
 def _place_order(config, payment_information: PaymentData, payment: Payment,
                  auto_capture: bool, kind: str) -> Tuple[GatewayResponse, str]:
-    """Tokenize when asked for, place the Klarna order and record it: the answer for Saleor
-    and the Klarna order id ("" when none was placed)."""
+    """Tokenize when asked for, place the Klarna order, record it and capture it when
+    ``auto_capture``: the answer for Saleor and the Klarna order id ("" when none was
+    placed)."""
     checkout = payment.checkout
     authorization_token = payment_information.token or ""
     built = _order_body(config, checkout, payment_information, auto_capture)
@@ -256,6 +260,14 @@ def _place_order(config, payment_information: PaymentData, payment: Payment,
         return _failure(payment_information, kind, _(
             "Klarna declined the payment. Please choose another payment method."
         ), transaction_id=placed.order_id), placed.order_id
+    if auto_capture:
+        try:
+            client.capture_order(
+                placed.order_id, order_data.order_amount,
+                idempotency_key=stable_idempotency_key(placed.order_id, "capture-when-placed"))
+        except errors.KlarnaError as error:  # left unlinked: the release task settles it
+            return _failure(payment_information, kind, customer_message(error), error,
+                            transaction_id=placed.order_id), placed.order_id
     return GatewayResponse(
         is_success=True,
         action_required=False,
