@@ -5,10 +5,8 @@ One ``KlarnaClient`` per set of credentials and region. It reuses connections, s
 customer-token orders), retries transient failures of those calls and of reads with the
 *same* key, and turns Klarna's error bodies into the classes of ``errors``.
 """
-import ipaddress
 import logging
 import random
-import re
 import time
 import uuid
 from typing import Optional, Sequence
@@ -18,6 +16,13 @@ import requests
 
 from .. import __version__
 from . import errors
+from .endpoints import (  # noqa: F401 (part of the client's interface)
+    KLARNA_API_HOSTS,
+    REGIONS,
+    base_url_for,
+    is_allowed_base_url,
+    region_for_country,
+)
 from .results import (
     Capture,
     CustomerToken,
@@ -31,57 +36,7 @@ from .results import (
 
 logger = logging.getLogger(__name__)
 
-REGIONS = ("EU", "NA", "OC")
-_HOSTS = {"EU": "api", "NA": "api-na", "OC": "api-oc"}
 USER_AGENT = f"saleor-plugins/{__version__} (+klarna-client; python-requests/{requests.__version__})"
-
-
-def base_url_for(region: str, playground: bool) -> str:
-    region = region.upper()
-    if region not in REGIONS:
-        raise ValueError(f"unknown Klarna region {region!r}; use one of {', '.join(REGIONS)}")
-    host = _HOSTS[region]
-    return f"https://{host}{'.playground' if playground else ''}.klarna.com"
-
-
-KLARNA_API_HOSTS = frozenset(
-    f"{host}{environment}.klarna.com" for host in _HOSTS.values()
-    for environment in ("", ".playground")
-)
-# scheme://host[:port] and nothing else: no user info, path, query or odd characters
-# that URL parsers read differently (backslashes, whitespace, percent signs)
-_BASE_URL = re.compile(
-    r"(?P<scheme>https?)://(?P<host>[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::(?P<port>[0-9]{1,5}))?/?"
-)
-
-
-def is_allowed_base_url(url: str, *, allow_loopback: bool = False) -> bool:
-    """Whether the client may send the merchant's credentials to ``url``: one of Klarna's
-    API hosts over https, or (``allow_loopback``: tests, the demo) a simulator on this
-    machine."""
-    match = _BASE_URL.fullmatch(url or "")
-    if match is None:
-        return False
-    scheme, host, port = match["scheme"], match["host"].lower(), match["port"]
-    if scheme == "https" and host in KLARNA_API_HOSTS and port in (None, "443"):
-        return True
-    if not allow_loopback:
-        return False
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def region_for_country(country: str) -> str:
-    country = (country or "").upper()
-    if country in ("US", "CA", "MX"):
-        return "NA"
-    if country in ("AU", "NZ"):
-        return "OC"
-    return "EU"
 
 
 def new_idempotency_key() -> str:

@@ -8,7 +8,8 @@ from ..core import checkout_completion
 from ..core.config import ConfigError, ConfigField
 from ..core.plugin import PackagePlugin
 from . import errors, payments
-from .client import REGIONS, is_allowed_base_url, stable_idempotency_key
+from .client import stable_idempotency_key
+from .endpoints import REGIONS, is_allowed_base_url
 
 logger = logging.getLogger(__name__)
 
