@@ -8,13 +8,13 @@ import os
 import sys
 
 DEFAULT_SETTINGS = "saleor_plugins.settings"
-DEMO_SETTINGS = "saleor_plugins.demo.settings"  # the above, with the Klarna simulator allowed
+DEMO_SETTINGS = "saleor_plugins.demo.settings"  # the dummy gateway pays subscriptions
 
 
-def setup_django(embedded_db=True):
+def setup_django(embedded_db=True, settings=DEFAULT_SETTINGS):
     from .embedded_db import ensure_database_url, state_dir
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings)
     if embedded_db:
         ensure_database_url()
         state = state_dir()
@@ -38,16 +38,14 @@ def _persistent_secret(path) -> str:
 def command_demo(args):
     os.environ.setdefault("DEFAULT_CURRENCY", "NOK")
     os.environ.setdefault("DEFAULT_COUNTRY", "NO")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEMO_SETTINGS)
-    setup_django()
+    setup_django(settings=DEMO_SETTINGS)
     from .demo.runner import run_demo
 
     run_demo(host=args.host, port=args.port, serve=not args.no_serve, images=not args.without_images)
 
 
 def command_serve(args):
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEMO_SETTINGS)
-    setup_django()
+    setup_django(settings=DEMO_SETTINGS)
     from .demo.runner import run_server
 
     run_server(host=args.host, port=args.port)
