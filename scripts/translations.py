@@ -89,6 +89,29 @@ T = {
  "Klarna payments need no confirmation.": (
   "Klarna-betalinger trenger ingen bekreftelse.", "Klarna-betalningar behöver ingen bekräftelse.",
   "Klarna-betalinger kræver ingen bekræftelse.", "Klarna-Zahlungen benötigen keine Bestätigung."),
+ "This Klarna approval is not for this checkout. Please approve the payment again.": (
+  "Denne godkjenningen fra Klarna gjelder ikke denne handlekurven. Godkjenn betalingen på nytt.",
+  "Det här godkännandet från Klarna gäller inte den här kassan. Godkänn betalningen igen.",
+  "Denne godkendelse fra Klarna gælder ikke denne indkøbskurv. Godkend venligst betalingen igen.",
+  "Diese Freigabe durch Klarna gilt nicht für diesen Checkout. Bitte geben Sie die Zahlung erneut frei."),
+ "This Klarna approval is already used for another payment. Please approve the payment again.": (
+  "Denne godkjenningen fra Klarna er allerede brukt til en annen betaling. Godkjenn betalingen på nytt.",
+  "Det här godkännandet från Klarna används redan för en annan betalning. Godkänn betalningen igen.",
+  "Denne godkendelse fra Klarna er allerede brugt til en anden betaling. Godkend venligst betalingen igen.",
+  "Diese Freigabe durch Klarna wird bereits für eine andere Zahlung verwendet. Bitte geben Sie die Zahlung erneut frei."),
+ "Approve the payment with Klarna first.": (
+  "Godkjenn betalingen hos Klarna først.", "Godkänn betalningen hos Klarna först.",
+  "Godkend betalingen hos Klarna først.", "Geben Sie die Zahlung zuerst bei Klarna frei."),
+ "Enter one of Klarna's API addresses (https://api.klarna.com, https://api.playground.klarna.com, ...), or leave it empty.": (
+  "Skriv inn en av Klarnas API-adresser (https://api.klarna.com, https://api.playground.klarna.com, ...), eller la feltet stå tomt.",
+  "Ange en av Klarnas API-adresser (https://api.klarna.com, https://api.playground.klarna.com, ...), eller lämna fältet tomt.",
+  "Indtast en af Klarnas API-adresser (https://api.klarna.com, https://api.playground.klarna.com, ...), eller lad feltet stå tomt.",
+  "Geben Sie eine der API-Adressen von Klarna ein (https://api.klarna.com, https://api.playground.klarna.com, ...) oder lassen Sie das Feld leer."),
+ "Enter one of Klarna's API addresses (https://api.klarna.com, https://api.playground.klarna.com, ...) or a simulator on this machine (http://127.0.0.1:port), or leave it empty.": (
+  "Skriv inn en av Klarnas API-adresser (https://api.klarna.com, https://api.playground.klarna.com, ...) eller en simulator på denne maskinen (http://127.0.0.1:port), eller la feltet stå tomt.",
+  "Ange en av Klarnas API-adresser (https://api.klarna.com, https://api.playground.klarna.com, ...) eller en simulator på den här datorn (http://127.0.0.1:port), eller lämna fältet tomt.",
+  "Indtast en af Klarnas API-adresser (https://api.klarna.com, https://api.playground.klarna.com, ...) eller en simulator på denne maskine (http://127.0.0.1:port), eller lad feltet stå tomt.",
+  "Geben Sie eine der API-Adressen von Klarna ein (https://api.klarna.com, https://api.playground.klarna.com, ...) oder einen Simulator auf diesem Rechner (http://127.0.0.1:port), oder lassen Sie das Feld leer."),
  "Confirm deleting your account": ("Bekreft sletting av kontoen din", "Bekräfta att ditt konto ska raderas", "Bekræft sletning af din konto", "Löschen Ihres Kontos bestätigen"),
  "Someone asked to delete your account. If it was you, confirm with the link below; otherwise ignore this e-mail.": (
   "Noen har bedt om å slette kontoen din. Hvis det var deg, bekreft med lenken nedenfor; ellers kan du se bort fra denne e-posten.",

@@ -91,7 +91,8 @@ def klarna(klarna_simulator):
 def klarna_client(klarna):
     from saleor_plugins.klarna.client import KlarnaClient
 
-    client = KlarnaClient(KLARNA_USERNAME, KLARNA_PASSWORD, base_url=klarna.url, backoff=0.01)
+    client = KlarnaClient(KLARNA_USERNAME, KLARNA_PASSWORD, base_url=klarna.url,
+                          allow_loopback=True, backoff=0.01)
     yield client
     client.close()
 

@@ -13,10 +13,10 @@ mutation($email: String!, $password: String!) {
 
 
 class GraphQLClient:
-    def __init__(self, user=None, language=None):
+    def __init__(self, user=None, language=None, user_agent=None):
         self.user = user
         self.language = language
-        self._http = Client()
+        self._http = Client(**({"HTTP_USER_AGENT": user_agent} if user_agent else {}))
 
     def post(self, query: str, variables=None):
         headers = {}

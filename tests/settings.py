@@ -22,3 +22,5 @@ CELERY_BROKER_URL = ""
 ALLOWED_CLIENT_HOSTS = ["localhost", "shop.example.com"]
 # subscriptions may be bought and renewed on Saleor's dummy gateway (while its plugin is on)
 SALEOR_PLUGINS_SUBSCRIPTIONS_DUMMY_GATEWAY = True
+# the Klarna gateway may use the simulator the tests run on loopback
+SALEOR_PLUGINS_KLARNA_SIMULATOR = True

@@ -97,10 +97,11 @@ def test_requests_carry_basic_auth_user_agent_and_reuse_connections(klarna_clien
 def test_credentials_never_appear_in_errors_logs_or_repr(klarna, caplog):
     caplog.set_level(logging.DEBUG)
     client = KlarnaClient(KLARNA_USERNAME, "wrong-" + KLARNA_PASSWORD, base_url=klarna.url,
-                          backoff=0.001)
+                          allow_loopback=True, backoff=0.001)
     with pytest.raises(errors.AuthenticationError) as caught:
         client.read_order("x")
-    good = KlarnaClient(KLARNA_USERNAME, KLARNA_PASSWORD, base_url=klarna.url, backoff=0.001)
+    good = KlarnaClient(KLARNA_USERNAME, KLARNA_PASSWORD, base_url=klarna.url,
+                        allow_loopback=True, backoff=0.001)
     klarna.inject(status=503, times=5)
     with pytest.raises(errors.ServerError) as server_error:
         good.read_order("x")
@@ -281,7 +282,8 @@ def test_concurrent_replays_of_one_key_charge_once(klarna_client, klarna):
     order_ids = []
 
     def charge():
-        client = KlarnaClient(KLARNA_USERNAME, KLARNA_PASSWORD, base_url=klarna.url)
+        client = KlarnaClient(KLARNA_USERNAME, KLARNA_PASSWORD, base_url=klarna.url,
+                              allow_loopback=True)
         order_ids.append(
             client.create_token_order(token_id, order_body(), idempotency_key="same").order_id
         )
@@ -327,6 +329,26 @@ def test_rate_limited_calls_are_retried_after_the_reset(klarna_client, klarna):
     assert caught.value.retry_after == 1.0
 
 
+@pytest.mark.parametrize("reset,retry_after", [("soon", None), ("-3", 0.0), ("nan", None),
+                                               ("inf", None), ("0x10", None)])
+def test_item14_09_a_bad_ratelimit_reset_header_is_a_rate_limit_error(
+        klarna_client, klarna, reset, retry_after):
+    order_id = placed_order(klarna_client, klarna)
+    klarna.inject(method="GET", status=429, times=5, headers={"X-Ratelimit-Reset": reset})
+    with pytest.raises(errors.RateLimitError) as caught:
+        klarna_client.read_order(order_id)
+    assert caught.value.retry_after == retry_after
+    assert len(klarna.requests_to(f"/orders/{order_id}", "GET")) == 3  # retried with backoff
+
+
+def test_item14_09_ratelimit_reset_is_clamped():
+    assert errors.parse_retry_after("2.5") == 2.5
+    assert errors.parse_retry_after("86400") == errors.MAX_RETRY_AFTER
+    assert errors.parse_retry_after("-0.5") == 0.0
+    assert [errors.parse_retry_after(v) for v in (None, "", "1e999", "-inf", "NaN", True)] == [
+        None] * 6
+
+
 def test_non_idempotent_calls_are_not_retried(klarna_client, klarna):
     klarna.inject(method="POST", path="/payments/v1/sessions$", status=503, times=1)
     with pytest.raises(errors.ServerError) as caught:
@@ -337,7 +359,7 @@ def test_non_idempotent_calls_are_not_retried(klarna_client, klarna):
 
 def test_timeout_after_klarna_captured_is_repeated_with_the_same_key(klarna):
     client = KlarnaClient(KLARNA_USERNAME, KLARNA_PASSWORD, base_url=klarna.url,
-                          timeout=0.3, backoff=0.01)
+                          allow_loopback=True, timeout=0.3, backoff=0.01)
     order_id = placed_order(client, klarna)
     klarna.inject(method="POST", path="/captures", delay=1.0, after=True, times=1)
     capture = client.capture_order(order_id, 5000)
@@ -350,7 +372,7 @@ def test_timeout_after_klarna_captured_is_repeated_with_the_same_key(klarna):
 
 def test_timeout_of_a_single_use_call_is_reported_not_retried(klarna):
     client = KlarnaClient(KLARNA_USERNAME, KLARNA_PASSWORD, base_url=klarna.url,
-                          timeout=0.3, backoff=0.01)
+                          allow_loopback=True, timeout=0.3, backoff=0.01)
     body, _, token = authorized(client, klarna)
     klarna.inject(method="POST", path="/authorizations/.*/order", delay=1.0, after=True)
     with pytest.raises(errors.KlarnaTimeoutError) as caught:
@@ -370,8 +392,29 @@ def test_dropped_connection_is_retried_with_the_same_key(klarna_client, klarna):
     assert order.refunds[0].refund_id == refund.refund_id
 
 
+@pytest.mark.parametrize("url", ["http://klarna.invalid", "https://klarna.invalid",
+                                 "http://api.klarna.com", "https://api.klarna.com@klarna.invalid",
+                                 "http://127.0.0.1:9"])
+def test_item14_02_client_refuses_a_base_url_that_is_not_klarnas(url):
+    client = KlarnaClient("u", KLARNA_PASSWORD, base_url=url, max_retries=0)
+    with pytest.raises(errors.EndpointNotAllowedError) as caught:
+        client.read_order("x")  # refused before any connection (.invalid would not resolve)
+    assert not caught.value.retryable and KLARNA_PASSWORD not in str(caught.value)
+    assert client._session.auth is None
+
+
+def test_item14_02_client_talks_to_loopback_only_when_allowed(klarna):
+    with pytest.raises(errors.EndpointNotAllowedError):
+        KlarnaClient(KLARNA_USERNAME, KLARNA_PASSWORD, base_url=klarna.url).read_order("x")
+    assert klarna.request_log == []
+    with pytest.raises(errors.NotFoundError):  # sent, and answered by the simulator
+        KlarnaClient(KLARNA_USERNAME, KLARNA_PASSWORD, base_url=klarna.url,
+                     allow_loopback=True).read_order("x")
+
+
 def test_unreachable_klarna_is_a_connection_error():
-    client = KlarnaClient("u", "p", base_url="http://127.0.0.1:9", max_retries=1, backoff=0.001)
+    client = KlarnaClient("u", "p", base_url="http://127.0.0.1:9", allow_loopback=True,
+                          max_retries=1, backoff=0.001)
     with pytest.raises(errors.KlarnaConnectionError) as caught:
         client.read_order("x")
     assert caught.value.retryable
@@ -503,6 +546,6 @@ def test_unknown_order_and_other_merchants_orders_are_not_found(klarna_client, k
         klarna_client.read_order("no-such-order")
     assert caught.value.error_code == "NO_SUCH_ORDER" and caught.value.correlation_id
     order_id = placed_order(klarna_client, klarna)
-    other = KlarnaClient("other_merchant", "other_secret", base_url=klarna.url)
+    other = KlarnaClient("other_merchant", "other_secret", base_url=klarna.url, allow_loopback=True)
     with pytest.raises(errors.NotFoundError):
         other.read_order(order_id)

@@ -195,6 +195,51 @@ def test_auto_capture_pays_the_order_at_checkout(api, klarna_gateway, shop, cust
     assert (remote["status"], remote["captured_amount"]) == ("CAPTURED", 52550)
 
 
+def test_auto_capture_takes_no_money_when_the_answer_to_placing_is_lost(
+        api, klarna_gateway, shop, customer, klarna):
+    """Klarna places the order but its answer never arrives: the shop cannot know the order
+    (Klarna has no lookup), so it must hold an authorization only, never a capture."""
+    klarna_gateway(auto_capture=True)
+    client = api(customer)
+    checkout = start_checkout(client, shop)
+    token = klarna.authorize(open_session(client, checkout)["sessionId"])
+    klarna.inject(method="POST", path="/authorizations/.*/order", drop=True, after=True)
+    completed = pay(client, checkout, token)
+    assert [e["code"] for e in completed["checkoutErrors"]] == ["PAYMENT_ERROR"]
+    (lost,) = klarna.orders.values()
+    assert (lost["status"], lost["captured_amount"]) == ("AUTHORIZED", 0)
+    assert not KlarnaOrder.objects.exists()
+
+    completed = pay(client, checkout, klarna.authorize(open_session(client, checkout)["sessionId"]))
+    assert completed["checkoutErrors"] == []
+    placed = KlarnaOrder.objects.get(order__token=completed["order"]["token"])
+    remote = klarna.orders[placed.klarna_order_id]
+    assert (remote["status"], remote["captured_amount"], len(remote["captures"])) == (
+        "CAPTURED", 52550, 1)
+
+
+def test_auto_capture_that_fails_after_placing_is_released(
+        api, klarna_gateway, shop, customer, klarna):
+    import datetime
+
+    from django.utils import timezone
+
+    from saleor_plugins.klarna.tasks import release_unlinked_klarna_orders
+
+    klarna_gateway(auto_capture=True)
+    client = api(customer)
+    checkout = start_checkout(client, shop)
+    token = klarna.authorize(open_session(client, checkout)["sessionId"])
+    klarna.inject(method="POST", path="/captures", status=503, times=3)  # every retry
+    completed = pay(client, checkout, token)
+    assert [e["code"] for e in completed["checkoutErrors"]] == ["PAYMENT_ERROR"]
+    assert not Order.objects.exists()
+    placed = KlarnaOrder.objects.get(order__isnull=True)
+    KlarnaOrder.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=31))
+    assert release_unlinked_klarna_orders.delay().get() == 1
+    assert klarna.orders[placed.klarna_order_id]["status"] == "CANCELLED"
+
+
 def test_cart_changed_after_authorization_asks_to_approve_again(
         api, klarna_gateway, shop, customer, klarna):
     client = api(customer)
@@ -333,6 +378,20 @@ def test_session_when_klarna_is_off_or_unreachable(api, shop, klarna_gateway, kl
     assert not KlarnaPaymentSession.objects.exists()
 
 
+@pytest.mark.parametrize("reset", ["soon", "-1", "nan"])
+def test_item14_09_bad_ratelimit_reset_while_refreshing_a_session_is_klarna_unavailable(
+        api, shop, klarna_gateway, klarna, reset):
+    client = api()
+    checkout = start_checkout(client, shop)
+    session = open_session(client, checkout)
+    klarna.inject(method="GET", path="/payments/v1/sessions/", status=429, times=5,
+                  headers={"X-Ratelimit-Reset": reset})
+    result = client.data(SESSION_CREATE, {"checkoutId": checkout["id"]})["klarnaSessionCreate"]
+    assert result["session"] is None
+    assert [e["code"] for e in result["klarnaErrors"]] == ["KLARNA_UNAVAILABLE"]
+    assert len(klarna.requests_to(f"/sessions/{session['sessionId']}", "GET")) == 3
+
+
 def test_unconfigured_gateway_is_reported_not_crashed(api, shop, klarna_gateway, klarna):
     klarna_gateway(username="", password="")
     client = api()
@@ -364,6 +423,86 @@ def test_demo_points_the_gateway_at_the_simulator_but_keeps_real_credentials(db)
     values = {i["name"]: i["value"] for i in
               PluginConfiguration.objects.get(identifier=GATEWAY).configuration}
     assert (values["username"], values["api_url"]) == ("K123_live", "")
+
+
+PLUGIN_UPDATE = """
+mutation($id: ID!, $input: PluginUpdateInput!) {
+  pluginUpdate(id: $id, input: $input) {
+    plugin { configuration { name value } }
+    pluginsErrors { field message code }
+  }
+}"""
+
+
+def stored_api_url():
+    from saleor.plugins.models import PluginConfiguration
+
+    row = PluginConfiguration.objects.get(identifier=GATEWAY)
+    return {item["name"]: item["value"] for item in row.configuration}["api_url"]
+
+
+def update_api_url(api, url):
+    staff = factories.create_staff(permissions=[PluginsPermissions.MANAGE_PLUGINS])
+    return api(staff).data(PLUGIN_UPDATE, {"id": GATEWAY, "input": {
+        "configuration": [{"name": "api_url", "value": url}]}})["pluginUpdate"]
+
+
+@pytest.mark.parametrize("url", [
+    "https://evil.example.com",
+    "http://evil.example.com",
+    "http://api.klarna.com",  # Klarna's host, but the password in clear text
+    "https://api.klarna.com.evil.example.com",
+    "https://evil.example.com\\@api.klarna.com",
+    "https://user:pw@api.klarna.com",
+    "https://api.klarna.com:8443",
+    "https://api.klarna.com/proxy",
+    "http://10.0.0.5:8089",
+    "http://169.254.169.254",
+    "ftp://api.klarna.com",
+])
+def test_item14_02_plugin_update_refuses_an_api_url_that_is_not_klarnas(api, klarna_gateway,
+                                                                        klarna, url):
+    result = update_api_url(api, url)
+    assert [(e["field"], e["code"]) for e in result["pluginsErrors"]] == [("apiUrl", "INVALID")]
+    assert "Klarna's API addresses" in result["pluginsErrors"][0]["message"]
+    assert stored_api_url() == klarna.url
+
+
+@pytest.mark.parametrize("url", ["https://api.playground.klarna.com", "https://api-na.klarna.com",
+                                 "https://api-oc.playground.klarna.com/", ""])
+def test_item14_02_plugin_update_takes_klarnas_own_hosts(api, klarna_gateway, url):
+    result = update_api_url(api, url)
+    assert result["pluginsErrors"] == []
+    assert stored_api_url() == url
+
+
+def test_item14_02_the_simulator_on_loopback_only_where_the_settings_allow_it(
+        api, klarna_gateway, klarna, settings):
+    assert update_api_url(api, "http://127.0.0.1:8089")["pluginsErrors"] == []
+    assert update_api_url(api, "http://localhost:8089")["pluginsErrors"] == []
+    assert update_api_url(api, klarna.url)["pluginsErrors"] == []
+    settings.SALEOR_PLUGINS_KLARNA_SIMULATOR = False
+    result = update_api_url(api, "http://127.0.0.1:8089")
+    assert [(e["field"], e["code"]) for e in result["pluginsErrors"]] == [("apiUrl", "INVALID")]
+    assert stored_api_url() == klarna.url
+
+
+def test_item14_02_a_stored_api_url_that_is_not_allowed_is_never_called(
+        api, shop, customer, klarna_gateway, klarna, settings):
+    """A value stored before the check (or the flag switched off later) sends nothing."""
+    client = api(customer)
+    checkout = start_checkout(client, shop)
+    token = klarna.authorize(open_session(client, checkout)["sessionId"])
+    settings.SALEOR_PLUGINS_KLARNA_SIMULATOR = False  # the stored simulator URL is now bad
+    calls = len(klarna.request_log)
+
+    result = client.data(SESSION_CREATE, {"checkoutId": checkout["id"]})["klarnaSessionCreate"]
+    assert [e["code"] for e in result["klarnaErrors"]] == ["NOT_AVAILABLE"]
+    completed = pay(client, checkout, token)
+    assert [e["code"] for e in completed["checkoutErrors"]] == ["PAYMENT_ERROR"]
+    assert "not set up" in completed["checkoutErrors"][0]["message"]
+    assert len(klarna.request_log) == calls and not klarna.orders
+    assert not Order.objects.exists()
 
 
 @pytest.mark.parametrize("language,text", [

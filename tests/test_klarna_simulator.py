@@ -90,8 +90,10 @@ def test_sessions_expire_after_48_hours(klarna_client, klarna):
 def test_idempotency_keys_are_per_merchant(klarna):
     from saleor_plugins.klarna.client import KlarnaClient
 
-    clients = [KlarnaClient(KLARNA_USERNAME, KLARNA_PASSWORD, base_url=klarna.url),
-               KlarnaClient("other_merchant", "other_secret", base_url=klarna.url)]
+    clients = [KlarnaClient(KLARNA_USERNAME, KLARNA_PASSWORD, base_url=klarna.url,
+                            allow_loopback=True),
+               KlarnaClient("other_merchant", "other_secret", base_url=klarna.url,
+                            allow_loopback=True)]
     order_ids = []
     for client in clients:
         session = client.create_session(order_body())
@@ -187,6 +189,11 @@ def test_authorize_page_and_json_hooks(klarna_client, klarna):
     requests.post(f"{klarna.url}/_sim/faults", json={"method": "GET", "status": 503, "times": 1})
     response = requests.get(f"{klarna.url}/payments/v1/sessions/{session.session_id}", auth=AUTH)
     assert response.status_code == 503
+    requests.post(f"{klarna.url}/_sim/faults", json={
+        "method": "GET", "status": 429, "headers": {"X-Ratelimit-Reset": "soon"}})
+    response = requests.get(f"{klarna.url}/payments/v1/sessions/{session.session_id}", auth=AUTH)
+    assert (response.status_code, response.headers["X-Ratelimit-Reset"]) == (429, "soon")
+    assert response.json()["error_code"] == "TOO_MANY_REQUESTS"
     assert requests.post(f"{klarna.url}/_sim/reset", json={}).json() == {"ok": True}
     assert not klarna.orders
     assert "Klarna simulator" in requests.get(klarna.url + "/").text

@@ -111,12 +111,17 @@ def run_demo(host="127.0.0.1", port=8000, serve=True, images=True):
 
 
 def start_simulator():
-    from ..klarna.simulator import run_simulator
-
+    from ..cli import DEMO_SETTINGS
     from ..klarna.demo import DEMO_PASSWORD, DEMO_USERNAME, point_gateway_at
+    from ..klarna.payments import simulator_allowed
+    from ..klarna.simulator import run_simulator
 
     simulator = run_simulator(host="127.0.0.1", port=0, credentials={DEMO_USERNAME: DEMO_PASSWORD})
     point_gateway_at(simulator.url)
+    if not simulator_allowed():
+        say("Klarna: these settings do not allow the simulator "
+            "(SALEOR_PLUGINS_KLARNA_SIMULATOR = True), so Klarna payments will fail. "
+            f"Use DJANGO_SETTINGS_MODULE={DEMO_SETTINGS}.")
     return simulator
 
 

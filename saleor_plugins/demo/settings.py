@@ -3,3 +3,5 @@ settings, and subscriptions may be bought on Saleor's dummy gateway to try them 
 from saleor_plugins.settings import *  # noqa: F401,F403
 
 SALEOR_PLUGINS_SUBSCRIPTIONS_DUMMY_GATEWAY = True
+# the Klarna gateway may use the simulator the demo starts on loopback
+SALEOR_PLUGINS_KLARNA_SIMULATOR = True

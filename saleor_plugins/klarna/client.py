@@ -16,6 +16,13 @@ import requests
 
 from .. import __version__
 from . import errors
+from .endpoints import (  # noqa: F401 (part of the client's interface)
+    KLARNA_API_HOSTS,
+    REGIONS,
+    base_url_for,
+    is_allowed_base_url,
+    region_for_country,
+)
 from .results import (
     Capture,
     CustomerToken,
@@ -29,26 +36,7 @@ from .results import (
 
 logger = logging.getLogger(__name__)
 
-REGIONS = ("EU", "NA", "OC")
-_HOSTS = {"EU": "api", "NA": "api-na", "OC": "api-oc"}
 USER_AGENT = f"saleor-plugins/{__version__} (+klarna-client; python-requests/{requests.__version__})"
-
-
-def base_url_for(region: str, playground: bool) -> str:
-    region = region.upper()
-    if region not in REGIONS:
-        raise ValueError(f"unknown Klarna region {region!r}; use one of {', '.join(REGIONS)}")
-    host = _HOSTS[region]
-    return f"https://{host}{'.playground' if playground else ''}.klarna.com"
-
-
-def region_for_country(country: str) -> str:
-    country = (country or "").upper()
-    if country in ("US", "CA", "MX"):
-        return "NA"
-    if country in ("AU", "NZ"):
-        return "OC"
-    return "EU"
 
 
 def new_idempotency_key() -> str:
@@ -73,20 +61,25 @@ class KlarnaClient:
         region: str = "EU",
         playground: bool = False,
         base_url: Optional[str] = None,
+        allow_loopback: bool = False,
         timeout: float = 10.0,
         connect_timeout: float = 3.05,
         max_retries: int = 2,
         backoff: float = 0.25,
         session: Optional[requests.Session] = None,
     ):
+        """``base_url`` overrides the region's host: another of Klarna's API hosts, or with
+        ``allow_loopback`` a simulator on loopback. Any other URL is refused at every call
+        (``EndpointNotAllowedError``), before the credentials leave the process."""
         self.region = region.upper()
         self.playground = playground
         self.base_url = (base_url or base_url_for(self.region, playground)).rstrip("/")
+        self._endpoint_allowed = is_allowed_base_url(self.base_url, allow_loopback=allow_loopback)
         self.timeout = (connect_timeout, timeout)
         self.max_retries = max_retries
         self.backoff = backoff
         self._session = session or requests.Session()
-        self._session.auth = (username, password)
+        self._session.auth = (username, password) if self._endpoint_allowed else None
         self._session.headers.update(
             {"User-Agent": USER_AGENT, "Accept": "application/json"}
         )
@@ -111,6 +104,11 @@ class KlarnaClient:
         retry: Optional[bool] = None,
     ) -> requests.Response:
         """Send one call; retry transient failures when repeating it is safe."""
+        if not self._endpoint_allowed:
+            raise errors.EndpointNotAllowedError(
+                "the Klarna API URL is not one of Klarna's API hosts (https)",
+                method=method, path=path,
+            )
         headers = {}
         if idempotency_key:
             headers["Klarna-Idempotency-Key"] = idempotency_key
@@ -141,8 +139,10 @@ class KlarnaClient:
         url = self.base_url + path
         started = time.monotonic()
         try:
+            # Klarna's API does not redirect; following one would take the credentials along
             response = self._session.request(
-                method, url, json=json, headers=headers, timeout=self.timeout
+                method, url, json=json, headers=headers, timeout=self.timeout,
+                allow_redirects=False,
             )
         except requests.Timeout as exc:
             raise errors.KlarnaTimeoutError(
@@ -178,8 +178,10 @@ class KlarnaClient:
         if body.get("error_message"):
             messages = list(messages) + [body["error_message"]]
         code = body.get("error_code") or ""
-        if response.status_code == 429 and response.headers.get("X-Ratelimit-Reset"):
-            body["_retry_after"] = response.headers["X-Ratelimit-Reset"]
+        if response.status_code == 429:
+            retry_after = errors.parse_retry_after(response.headers.get("X-Ratelimit-Reset"))
+            if retry_after is not None:
+                body["_retry_after"] = retry_after
         cls = errors.error_class(response.status_code, code)
         return cls(
             status=response.status_code,

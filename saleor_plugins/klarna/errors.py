@@ -8,11 +8,28 @@
   forbidden, unknown token, currency mismatch); never retry, ask the customer to pay again.
 - ``BadValueError``/``InvalidRequestError``, ``NotFoundError``, ``ConflictError``,
   ``NotAllowedError``, ``AuthenticationError``: the request itself is wrong.
+- ``EndpointNotAllowedError``: not sent; the configured URL is not Klarna's.
 """
+import math
 import re
 from typing import List, Optional
 
 BAD_VALUE_PATTERN = re.compile(r"^Bad value:\s*(?P<field>\S+)")
+MAX_RETRY_AFTER = 60.0  # seconds; Klarna's rate-limit windows are one second
+
+
+def parse_retry_after(value) -> Optional[float]:
+    """Seconds to wait from an ``X-Ratelimit-Reset`` value, within 0..MAX_RETRY_AFTER;
+    None when it is not a finite number (the header comes from the network)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        seconds = float(value if isinstance(value, (int, float)) else str(value).strip())
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if not math.isfinite(seconds):
+        return None
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 
 class KlarnaError(Exception):
@@ -60,6 +77,10 @@ class KlarnaError(Exception):
 
 class AuthenticationError(KlarnaError):
     """401: wrong username/password, or credentials of another region or environment."""
+
+
+class EndpointNotAllowedError(KlarnaError):
+    """Not sent: the client's base URL is not Klarna's (nor an allowed local simulator)."""
 
 
 class InvalidRequestError(KlarnaError):
@@ -111,8 +132,7 @@ class RateLimitError(TransientError):
 
     @property
     def retry_after(self) -> Optional[float]:
-        value = (self.body or {}).get("_retry_after")
-        return float(value) if value is not None else None
+        return parse_retry_after((self.body or {}).get("_retry_after"))
 
 
 class ServerError(TransientError):

@@ -64,3 +64,17 @@ class KlarnaOrder(models.Model):
     auto_captured = models.BooleanField(default=False)
     cancelled = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
+
+
+class KlarnaAuthorization(models.Model):
+    """An authorization token given to ``checkoutPaymentCreate``, bound to the one checkout
+    whose Klarna session it was issued for; it places at most one Klarna order."""
+
+    authorization_token = models.CharField(max_length=255, unique=True)
+    checkout_token = models.UUIDField(db_index=True)
+    payment = models.ForeignKey(
+        "payment.Payment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    klarna_order_id = models.CharField(max_length=255, blank=True, default="",
+                                       help_text="The Klarna order it placed, once placed.")
+    created_at = models.DateTimeField(default=timezone.now)

@@ -8,7 +8,7 @@ import logging
 import os
 import threading
 from decimal import Decimal
-from typing import Optional
+from typing import Optional, Tuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,13 +21,16 @@ from ..core import request_cache
 from . import errors
 from .amounts import from_minor_units, minor_units
 from .client import KlarnaClient, stable_idempotency_key
-from .models import KlarnaCustomerToken, KlarnaOrder, KlarnaPaymentSession
+from .models import KlarnaAuthorization, KlarnaCustomerToken, KlarnaOrder, KlarnaPaymentSession
 from .saleor_data import checkout_order_data, klarna_address
 
 logger = logging.getLogger(__name__)
 
 GATEWAY_ID = "saleor_plugins.klarna"
 CHECKOUT_PAYMENTS = "klarna_checkout_payments"  # request cache: checkout token -> any Klarna's
+# request cache: the pk of the payment the running checkoutComplete charges if it is
+# Klarna's (else None); Saleor hands process_payment only the payment's token
+COMPLETING_PAYMENT = "klarna_completing_payment"
 _clients = {}
 _clients_lock = threading.Lock()
 
@@ -43,9 +46,20 @@ def _forget_clients_in_child():
 os.register_at_fork(after_in_child=_forget_clients_in_child)
 
 
+def simulator_allowed() -> bool:
+    """Whether the shop's settings let the gateway use a Klarna simulator on loopback
+    (``SALEOR_PLUGINS_KLARNA_SIMULATOR = True``: the tests and the demo, never a live shop)."""
+    from django.conf import settings
+
+    return getattr(settings, "SALEOR_PLUGINS_KLARNA_SIMULATOR", False) is True
+
+
 def client_for(config) -> KlarnaClient:
-    """One client (and connection pool) per credentials and endpoint."""
-    key = (config.username, config.password, config.region, config.playground, config.api_url)
+    """One client (and connection pool) per credentials and endpoint. An ``api_url`` that
+    is not Klarna's (nor an allowed simulator) gives a client that refuses every call."""
+    allow_loopback = simulator_allowed()
+    key = (config.username, config.password, config.region, config.playground, config.api_url,
+           allow_loopback)
     with _clients_lock:
         client = _clients.get(key)
         if client is None:
@@ -55,6 +69,7 @@ def client_for(config) -> KlarnaClient:
                 region=config.region,
                 playground=config.playground,
                 base_url=config.api_url or None,
+                allow_loopback=allow_loopback,
                 timeout=float(config.timeout_seconds),
             )
             _clients[key] = client
@@ -73,19 +88,27 @@ def store_customer_token(config, authorization_token: str, purchase: dict, user_
     return token
 
 
+def not_for_this_checkout() -> str:
+    return _("This Klarna approval is not for this checkout. Please approve the payment again.")
+
+
+def already_used() -> str:
+    return _("The Klarna approval has expired or was already used. "
+             "Please approve the payment again.")
+
+
 def customer_message(error: errors.KlarnaError) -> str:
     """What the shopper (and staff) read; details stay in the log and raw response."""
     if isinstance(error, errors.ConflictError):
         return _("Your cart changed after you approved the payment with Klarna. "
                  "Please approve the payment again.")
     if isinstance(error, errors.NotFoundError) and not error.decline:
-        return _("The Klarna approval has expired or was already used. "
-                 "Please approve the payment again.")
+        return already_used()
     if isinstance(error, errors.DeclineError):
         return _("Klarna declined the payment. Please choose another payment method.")
     if isinstance(error, errors.TransientError):
         return _("Klarna could not be reached. Please try again in a moment.")
-    if isinstance(error, errors.AuthenticationError):
+    if isinstance(error, (errors.AuthenticationError, errors.EndpointNotAllowedError)):
         return _("Klarna payments are not set up correctly in this shop.")
     if isinstance(error, errors.NotAllowedError):
         return _("Klarna does not allow this for the order: %(reason)s") % {
@@ -113,13 +136,21 @@ def _failure(payment_information: PaymentData, kind: str, message: str, error=No
     )
 
 
-def _payment_for_authorization(token: str) -> Optional[Payment]:
-    return (
-        Payment.objects.filter(gateway=GATEWAY_ID, token=token, is_active=True)
-        .select_related("checkout", "checkout__user")
-        .order_by("-pk")
-        .first()
-    )
+def _payment_to_charge(token: str) -> Optional[Payment]:
+    """The payment ``process_payment`` was called for (Saleor hands only its token): in
+    ``checkoutComplete`` the last payment of the checkout being completed, never another
+    checkout's payment holding the same token; elsewhere the payment of the checkout the
+    token is bound to."""
+    payments = Payment.objects.filter(
+        gateway=GATEWAY_ID, token=token, is_active=True
+    ).select_related("checkout", "checkout__user")
+    cache = request_cache.get()
+    if cache is not None and COMPLETING_PAYMENT in cache:
+        return payments.filter(pk=cache[COMPLETING_PAYMENT]).first()
+    binding = KlarnaAuthorization.objects.filter(authorization_token=token).first()
+    if binding is None:
+        return None
+    return payments.filter(checkout_id=binding.checkout_token).order_by("-pk").first()
 
 
 def _discounts():
@@ -130,26 +161,44 @@ def _discounts():
 
 def place_checkout_order(config, payment_information: PaymentData, auto_capture: bool
                          ) -> GatewayResponse:
-    """``checkoutComplete``: tokenize when asked for, then place the Klarna order."""
-    from saleor.plugins.manager import get_plugins_manager
-
+    """``checkoutComplete``: place the Klarna order for the checkout being completed, with
+    the authorization token bound to it that has placed no order yet."""
     kind = TransactionKind.CAPTURE if auto_capture else TransactionKind.AUTH
     authorization_token = payment_information.token or ""
-    payment = _payment_for_authorization(authorization_token)
+    payment = _payment_to_charge(authorization_token)
     if payment is None or payment.checkout is None:
         return _failure(payment_information, kind, _("No Klarna payment for this checkout."))
-    checkout = payment.checkout
-    lines = list(checkout)
+    with transaction.atomic():
+        # the token's row stays locked until its Klarna order is recorded: one order per
+        # token, however many completions run at once
+        binding = KlarnaAuthorization.objects.select_for_update().filter(
+            authorization_token=authorization_token, checkout_token=payment.checkout_id).first()
+        if binding is None:
+            return _failure(payment_information, kind, not_for_this_checkout())
+        if binding.klarna_order_id:
+            return _failure(payment_information, kind, already_used())
+        response, klarna_order_id = _place_order(
+            config, payment_information, payment, auto_capture, kind)
+        if klarna_order_id:  # the token is used up, even when Klarna then rejected it
+            binding.klarna_order_id = klarna_order_id
+            binding.payment = payment
+            binding.save(update_fields=["klarna_order_id", "payment"])
+        return response
+
+
+def _order_body(config, checkout, payment_information: PaymentData, auto_capture: bool):
+    """The Klarna order for the checkout, as (order data, body); None when the payment's
+    amount is not the checkout's total."""
+    from saleor.plugins.manager import get_plugins_manager
+
     order_data = checkout_order_data(
-        checkout, lines, _discounts(), get_plugins_manager(),
+        checkout, list(checkout), _discounts(), get_plugins_manager(),
         default_country=config.default_country,
     )
     if from_minor_units(order_data.order_amount, order_data.purchase_currency).amount != Decimal(
         payment_information.amount
     ):
-        return _failure(payment_information, kind, _(
-            "The payment amount does not match the checkout total. Please start the payment again."
-        ))
+        return None
     body = order_data.as_dict()
     email = checkout.email or payment_information.customer_email or ""
     for name, address in (("billing_address", checkout.billing_address),
@@ -157,8 +206,26 @@ def place_checkout_order(config, payment_information: PaymentData, auto_capture:
         if address is not None:
             body[name] = klarna_address(address, email)
     body["merchant_reference1"] = str(checkout.token)
-    body["auto_capture"] = auto_capture
+    # never Klarna's auto_capture: the gateway captures right after placing (_place_order),
+    # so an order whose answer is lost (placed, id unknown) holds an authorization only,
+    # never the customer's money
+    body["auto_capture"] = False
+    return order_data, body
 
+
+def _place_order(config, payment_information: PaymentData, payment: Payment,
+                 auto_capture: bool, kind: str) -> Tuple[GatewayResponse, str]:
+    """Tokenize when asked for, place the Klarna order, record it and capture it when
+    ``auto_capture``: the answer for Saleor and the Klarna order id ("" when none was
+    placed)."""
+    checkout = payment.checkout
+    authorization_token = payment_information.token or ""
+    built = _order_body(config, checkout, payment_information, auto_capture)
+    if built is None:
+        return _failure(payment_information, kind, _(
+            "The payment amount does not match the checkout total. Please start the payment again."
+        )), ""
+    order_data, body = built
     session = KlarnaPaymentSession.objects.filter(checkout_token=checkout.token).first()
     intent = session.intent if session else "buy"
     client = client_for(config)
@@ -170,11 +237,11 @@ def place_checkout_order(config, payment_information: PaymentData, auto_capture:
             token_id = store_customer_token(
                 config, authorization_token, purchase, checkout.user_id).token_id
         except errors.KlarnaError as error:
-            return _failure(payment_information, kind, customer_message(error), error)
+            return _failure(payment_information, kind, customer_message(error), error), ""
     try:
         placed = client.create_order(authorization_token, body)
     except errors.KlarnaError as error:
-        return _failure(payment_information, kind, customer_message(error), error)
+        return _failure(payment_information, kind, customer_message(error), error), ""
     KlarnaOrder.objects.create(
         klarna_order_id=placed.order_id,
         payment=payment,
@@ -185,10 +252,22 @@ def place_checkout_order(config, payment_information: PaymentData, auto_capture:
         auto_captured=auto_capture,
     )
     if placed.fraud_status == "REJECTED":
-        cancel_klarna_order(config, placed.order_id)
+        try:
+            cancel_klarna_order(config, placed.order_id)
+        except errors.KlarnaError as error:  # recorded unlinked: the release task cancels it
+            logger.warning("Could not cancel rejected Klarna order %s: %s", placed.order_id,
+                           error)
         return _failure(payment_information, kind, _(
             "Klarna declined the payment. Please choose another payment method."
-        ), transaction_id=placed.order_id)
+        ), transaction_id=placed.order_id), placed.order_id
+    if auto_capture:
+        try:
+            client.capture_order(
+                placed.order_id, order_data.order_amount,
+                idempotency_key=stable_idempotency_key(placed.order_id, "capture-when-placed"))
+        except errors.KlarnaError as error:  # left unlinked: the release task settles it
+            return _failure(payment_information, kind, customer_message(error), error,
+                            transaction_id=placed.order_id), placed.order_id
     return GatewayResponse(
         is_success=True,
         action_required=False,
@@ -204,7 +283,7 @@ def place_checkout_order(config, payment_information: PaymentData, auto_capture:
             "authorized_payment_method": placed.authorized_payment_method,
             "customer_token": token_id or "",
         },
-    )
+    ), placed.order_id
 
 
 def _payment_for_order(klarna_order_id: str) -> Optional[Payment]:
@@ -272,10 +351,16 @@ def void(config, payment_information: PaymentData) -> GatewayResponse:
 def note_checkout_payments(checkout) -> None:
     """Before the order: whether any of the checkout's payments is Klarna's, from the
     payments ``checkoutComplete`` loaded with it (the claim read them already); the order
-    gets exactly these, and Saleor's reassigning them empties that loaded list."""
+    gets exactly these, and Saleor's reassigning them empties that loaded list. And the
+    payment Saleor is about to charge (its last active one), for ``process_payment``."""
     if "payments" in getattr(checkout, "_prefetched_objects_cache", {}):
         request_cache.section(CHECKOUT_PAYMENTS, {})[str(checkout.token)] = any(
             payment.gateway == GATEWAY_ID for payment in checkout.payments.all())
+    cache = request_cache.get()
+    if cache is not None:
+        payment = checkout.get_last_active_payment()
+        cache[COMPLETING_PAYMENT] = (
+            payment.pk if payment is not None and payment.gateway == GATEWAY_ID else None)
 
 
 def link_order(order) -> list:

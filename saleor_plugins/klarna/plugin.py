@@ -8,14 +8,26 @@ from ..core import checkout_completion
 from ..core.config import ConfigError, ConfigField
 from ..core.plugin import PackagePlugin
 from . import errors, payments
-from .client import REGIONS, stable_idempotency_key
+from .client import stable_idempotency_key
+from .endpoints import REGIONS, is_allowed_base_url
 
 logger = logging.getLogger(__name__)
 
 
 def _check_url(value):
-    if value and not value.startswith(("https://", "http://")):
-        raise ConfigError("Enter a URL starting with https://")
+    # the credentials go wherever this points: only Klarna's hosts, or a local simulator
+    # where the shop's settings allow one
+    if not value:
+        return
+    allow_loopback = payments.simulator_allowed()
+    if is_allowed_base_url(value, allow_loopback=allow_loopback):
+        return
+    if allow_loopback:
+        raise ConfigError(_("Enter one of Klarna's API addresses (https://api.klarna.com, "
+                            "https://api.playground.klarna.com, ...) or a simulator on this "
+                            "machine (http://127.0.0.1:port), or leave it empty."))
+    raise ConfigError(_("Enter one of Klarna's API addresses (https://api.klarna.com, "
+                        "https://api.playground.klarna.com, ...), or leave it empty."))
 
 
 class KlarnaGatewayPlugin(PackagePlugin):
@@ -35,7 +47,9 @@ class KlarnaGatewayPlugin(PackagePlugin):
         ConfigField("playground", "boolean", True, "Playground (test) environment",
                     "Use Klarna's playground; switch off for live payments."),
         ConfigField("api_url", "string", "", "API base URL override",
-                    "Leave empty to use Klarna. Set to the simulator's URL for tests and demos.",
+                    "Leave empty to use Klarna's address for the region. Only Klarna's own "
+                    "https API hosts are accepted, and a simulator on this machine where the "
+                    "shop's settings allow one (tests, the demo).",
                     check=_check_url),
         ConfigField("auto_capture", "boolean", False, "Automatic payment capture",
                     "Capture when the order is placed (digital goods, in-store). Otherwise "

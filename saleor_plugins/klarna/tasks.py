@@ -27,9 +27,26 @@ def _gateway_config():
     return plugin.config
 
 
+def _order_paid_by(klarna_order_id: str):
+    """The Saleor order a payment by this Klarna order belongs to, whichever payment the
+    row names: Saleor records the Klarna order id as the payment's transaction token (and
+    the till and renewals as the payment's token)."""
+    from django.db.models import Q
+    from saleor.payment.models import Payment
+
+    return (
+        Payment.objects.filter(gateway=GATEWAY_ID, order__isnull=False)
+        .filter(Q(token=klarna_order_id)
+                | Q(transactions__token=klarna_order_id, transactions__is_success=True))
+        .values_list("order_id", flat=True)
+        .first()
+    )
+
+
 @app.task
 def release_unlinked_klarna_orders():
-    """Cancel (or refund, if captured) Klarna orders whose checkout never became an order."""
+    """Cancel (or refund, if captured) Klarna orders whose checkout never became an order;
+    never one whose money backs a Saleor order."""
     config = _gateway_config()
     if config is None:
         return 0
@@ -55,8 +72,14 @@ def release_unlinked_klarna_order(config, pk: int) -> int:
         if row is None:
             return 0
         payment = row.payment
-        if payment is not None and payment.order_id:  # the hook missed it: link, keep
-            row.order_id = payment.order_id
+        backed_order_id = payment.order_id if payment is not None else None
+        if not backed_order_id:
+            backed_order_id = _order_paid_by(row.klarna_order_id)
+            if backed_order_id:
+                logger.warning("Klarna order %s pays order %s but was recorded for payment %s",
+                               row.klarna_order_id, backed_order_id, row.payment_id)
+        if backed_order_id:  # its money backs an order (the hook missed it): link, keep
+            row.order_id = backed_order_id
             row.save(update_fields=["order"])
             return 0
         client = client_for(config)

@@ -1,10 +1,17 @@
 import graphene
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
+from graphql.error import GraphQLError
+from saleor.checkout.models import Checkout
+from saleor.graphql.checkout.types import Checkout as CheckoutType
 from saleor.graphql.core.mutations import BaseMutation
+from saleor.graphql.core.types.common import PaymentError
+from saleor.graphql.core.utils import from_global_id_strict_type
+from saleor.graphql.payment.mutations import CheckoutPaymentCreate as SaleorCheckoutPaymentCreate
 
 from ...graphql.ids import visible_checkout
-from .. import errors
+from .. import authorizations, errors
 from ..payments import GATEWAY_ID, customer_message
 from ..sessions import open_checkout_session
 from .types import KlarnaError, KlarnaErrorCode, KlarnaSession
@@ -62,3 +69,36 @@ class KlarnaSessionCreate(BaseMutation):
             )
             raise ValidationError(customer_message(error), code=code.value)
         return KlarnaSessionCreate(session=KlarnaSession.from_model(session, GATEWAY_ID))
+
+
+class CheckoutPaymentCreate(SaleorCheckoutPaymentCreate):
+    """Saleor's ``checkoutPaymentCreate``; a Klarna authorization token is taken only on the
+    checkout whose Klarna session it was issued for, and on no other (``authorizations``)."""
+
+    class Meta:
+        description = SaleorCheckoutPaymentCreate._meta.description
+        error_type_class = PaymentError
+        error_type_field = "payment_errors"
+
+    @classmethod
+    def perform_mutation(cls, root, info, checkout_id, **data):
+        payment_input = data.get("input") or {}
+        checkout = None
+        if payment_input.get("gateway") == GATEWAY_ID:
+            try:
+                checkout = Checkout.objects.filter(pk=from_global_id_strict_type(
+                    checkout_id, only_type=CheckoutType, field="checkout_id")).first()
+            except (GraphQLError, ValidationError):
+                checkout = None  # Saleor answers a bad id its own way
+        if checkout is None:
+            return super().perform_mutation(root, info, checkout_id, **data)
+        plugin = info.context.plugins.get_plugin(GATEWAY_ID)
+        config = plugin.config if plugin and plugin.active and plugin.configured else None
+        with transaction.atomic():
+            binding, repeated = authorizations.bind(
+                checkout, payment_input.get("token"), payment_input.get("amount"), config)
+            if repeated is not None:
+                return cls(payment=repeated)
+            result = super().perform_mutation(root, info, checkout_id, **data)
+            authorizations.attach(binding, result.payment)
+            return result

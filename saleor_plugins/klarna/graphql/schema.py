@@ -1,7 +1,7 @@
 """Klarna: queries, mutations and type extensions served on /graphql/."""
 import graphene
 
-from .mutations import KlarnaSessionCreate
+from .mutations import CheckoutPaymentCreate, KlarnaSessionCreate
 
 
 class KlarnaQueries(graphene.ObjectType):
@@ -10,6 +10,9 @@ class KlarnaQueries(graphene.ObjectType):
 
 class KlarnaMutations(graphene.ObjectType):
     klarna_session_create = KlarnaSessionCreate.Field()
+    # Saleor's, with Klarna's tokens bound to their checkout (the package's schema lists
+    # the features' mutations before Saleor's, so this one is served)
+    checkout_payment_create = CheckoutPaymentCreate.Field()
 
 
 # (Saleor type, field name, graphene field, resolver) added to Saleor's types.

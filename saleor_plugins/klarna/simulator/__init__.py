@@ -1,7 +1,7 @@
 """A local stand-in for Klarna's APIs, for tests and the demo.
 
     sim = run_simulator(port=0, credentials={"merchant": "secret"})
-    client = KlarnaClient("merchant", "secret", base_url=sim.url)
+    client = KlarnaClient("merchant", "secret", base_url=sim.url, allow_loopback=True)
     ...
     sim.stop()
 

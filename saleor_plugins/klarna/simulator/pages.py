@@ -200,7 +200,8 @@ def hook(sim, name, args, form):
         result = {"ok": True}
     elif name == "faults":
         fault = sim.inject(**{k: v for k, v in form.items() if k in (
-            "method", "path", "status", "delay", "drop", "after", "times", "share", "seed")})
+            "method", "path", "status", "delay", "drop", "after", "times", "share", "seed",
+            "headers")})
         result = {"ok": True, "times": fault.times}
     elif name == "clock":
         state.advance(float(form.get("advance_seconds", 0)))

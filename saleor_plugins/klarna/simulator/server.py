@@ -59,6 +59,8 @@ class Fault:
     """An injected failure: ``status`` answer, ``delay`` seconds, or ``drop`` the connection.
 
     ``after=True`` applies it after Klarna has done the work (the answer is lost).
+    ``headers`` are sent with a ``status`` answer, over the usual ones (e.g. a broken
+    ``X-Ratelimit-Reset``).
     """
 
     method: Optional[str] = None
@@ -70,6 +72,7 @@ class Fault:
     times: int = 1
     share: float = 1.0  # probability per matching call
     seed: int = 0
+    headers: Optional[Dict[str, str]] = None
 
     def matches(self, method: str, path: str) -> bool:
         if self.times <= 0:
@@ -159,6 +162,8 @@ class Simulator:
                     fault.status, "TEMPORARILY_UNAVAILABLE"
                 )
                 extra = {"X-Ratelimit-Reset": "1"} if fault.status == 429 else {}
+                if isinstance(fault.headers, dict):
+                    extra.update({str(k): str(v) for k, v in fault.headers.items()})
                 return self._error(KlarnaFailure(fault.status, code, "Injected by simulator",
                                                  headers=extra))
         reply = self._dispatch(method, path, headers, raw_body)
