@@ -96,6 +96,7 @@ def test_item15_08_callbacks_are_answered_at_once_and_the_work_is_done_once_by_w
                "SALEOR_PLUGINS_TEST_MAIL_DIR": str(celery_worker.mail_dir)}
     server = ShopServer(tmp_path / "server.log", env=web_env)
     configure_till(public_url=f"http://127.0.0.1:{server.port}")
+    klarna_gateway(timeout_seconds=10)  # a slow Klarna answer is waited for, not retried
     second = Worker(celery_worker.mail_dir, tmp_path / "worker-2.log")  # tasks run at once
     try:
         server.start()
