@@ -12,6 +12,8 @@ package_urlpatterns = [
     url(r"^graphql/", csrf_exempt(GraphQLView.as_view(schema=schema)), name="api"),
     url(r"^till/$", till_views.till_page, name="till"),
     url(r"^till/klarna/status/$", till_views.klarna_status_callback, name="till-klarna-status"),
+    url(r"^till/klarna/notification/$", till_views.klarna_notification,
+        name="till-klarna-notification"),
 ]
 
 urlpatterns = package_urlpatterns + [

@@ -60,6 +60,21 @@ T = {
   "Godkännandet från Klarna har gått ut eller redan använts. Godkänn betalningen igen.",
   "Godkendelsen fra Klarna er udløbet eller allerede brugt. Godkend venligst betalingen igen.",
   "Die Freigabe durch Klarna ist abgelaufen oder wurde bereits verwendet. Bitte geben Sie die Zahlung erneut frei."),
+ "Klarna is still reviewing this payment. Capture and ship only after Klarna has accepted it.": (
+  "Klarna kontrollerer fortsatt denne betalingen. Belast og send først når Klarna har godtatt den.",
+  "Klarna granskar fortfarande den här betalningen. Debitera och skicka först när Klarna har godkänt den.",
+  "Klarna kontrollerer stadig denne betaling. Træk og send først, når Klarna har godkendt den.",
+  "Klarna prüft diese Zahlung noch. Belasten und versenden Sie erst, wenn Klarna sie angenommen hat."),
+ "Klarna rejected this payment after its review. Do not ship; cancel the order.": (
+  "Klarna avviste denne betalingen etter kontrollen. Ikke send varene; kanseller ordren.",
+  "Klarna avvisade den här betalningen efter granskningen. Skicka inte varorna; annullera ordern.",
+  "Klarna afviste denne betaling efter kontrollen. Send ikke varerne; annuller ordren.",
+  "Klarna hat diese Zahlung nach der Prüfung abgelehnt. Nicht versenden; stornieren Sie die Bestellung."),
+ "Klarna is reviewing this payment for fraud. Do not ship or capture until Klarna has accepted it.": (
+  "Klarna kontrollerer denne betalingen for svindel. Ikke send eller belast før Klarna har godtatt den.",
+  "Klarna granskar den här betalningen för bedrägeri. Skicka eller debitera inte förrän Klarna har godkänt den.",
+  "Klarna kontrollerer denne betaling for svindel. Send eller træk ikke, før Klarna har godkendt den.",
+  "Klarna prüft diese Zahlung auf Betrug. Nicht versenden oder belasten, bevor Klarna sie angenommen hat."),
  "Klarna declined the payment. Please choose another payment method.": (
   "Klarna avviste betalingen. Velg en annen betalingsmåte.", "Klarna avböjde betalningen. Välj ett annat betalsätt.",
   "Klarna afviste betalingen. Vælg venligst en anden betalingsmetode.", "Klarna hat die Zahlung abgelehnt. Bitte wählen Sie eine andere Zahlungsart."),

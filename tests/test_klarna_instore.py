@@ -409,3 +409,60 @@ def test_staff_with_the_permission_can_open_a_colleagues_sale(api, till, shop):
     assert colleague.add(shop.coffee)["itemCount"] == 1
     shown = colleague.client.data(SALE, {"id": sale["id"]})["tillSale"]
     assert shown["staffEmail"] == "kasse@shop.example.com"
+
+
+# -- issue 15 --------------------------------------------------------------------------------
+
+KLARNA_PAYER = {
+    "given_name": "Ola", "family_name": "Hansen", "email": "Ola.Hansen@example.net",
+    "street_address": "Storgata 5", "postal_code": "0155", "city": "Oslo", "country": "NO",
+    "phone": "+47 912 34 567",
+}
+
+
+def test_item15_09_a_phone_only_sale_gets_the_receipt_at_the_address_given_to_klarna(
+        till, shop, klarna):
+    till.start()
+    till.add(shop.coffee)
+    till.ok(CUSTOMER_SET, phone="912 34 567")  # no customer, no e-mail at the till
+    till.ok(SEND)
+    klarna.hpp_action(klarna.outbox[0]["session_id"], "pay", billing_address=KLARNA_PAYER)
+    assert till.ok(REFRESH)["status"] == "PAID"
+
+    order = Order.objects.get()
+    assert order.user is None and order.user_email == "ola.hansen@example.net"
+    billing = order.billing_address
+    assert (billing.first_name, billing.last_name, billing.street_address_1,
+            billing.postal_code, billing.city, billing.country.code, billing.phone.as_e164) == (
+        "Ola", "Hansen", "Storgata 5", "0155", "Oslo", "NO", "+4791234567")
+    payment = order.payments.get()
+    assert (payment.billing_email, payment.billing_first_name, payment.billing_last_name) == (
+        "ola.hansen@example.net", "Ola", "Hansen")
+    [receipt] = mail.outbox
+    assert receipt.to == ["ola.hansen@example.net"] and "Kaffe Fjell" in receipt.body
+
+
+def test_item15_12_typing_the_same_values_again_keeps_the_link_payable(
+        till, shop, customer, klarna):
+    till.start()
+    line = till.add(shop.coffee, 2)["lines"][0]
+    text = till.ok(TEXT_LINE_ADD, text="Gavepapir", amount="10.00")["lines"][1]
+    sent = send_to(till, customer)
+    hpp = klarna.outbox[0]["session_id"]
+
+    for changes in ({"quantity": 2}, {"unitPrice": "129.00"}, {"unitPrice": "129"},
+                    {"quantity": 2, "unitPrice": "129.00"}, {"resetPrice": True}):
+        sale = till.ok(LINE_UPDATE, lineId=line["id"], **changes)
+        assert (sale["status"], sale["paymentStatus"], sale["cartVersion"]) == (
+            "WAITING", "SENT", sent["cartVersion"]), changes
+    till.ok(LINE_UPDATE, lineId=text["id"], unitPrice="10.00")
+    sale = till.ok(CUSTOMER_SET, customerId=gid("User", customer.pk))  # the same customer
+    assert (sale["status"], sale["cartVersion"]) == ("WAITING", sent["cartVersion"])
+    assert klarna.state.hpp[hpp]["status"] == "WAITING"
+
+    klarna.hpp_action(hpp, "pay")  # the customer can still pay the link
+    assert till.ok(REFRESH)["status"] == "PAID"
+    assert Order.objects.get().total.gross.amount == Decimal("268.00")
+    # and a paid sale still refuses even a no-op edit
+    assert till.error(LINE_UPDATE, lineId=line["id"], quantity=2)["code"] == \
+        "TILL_SALE_ALREADY_PAID"

@@ -11,14 +11,14 @@ from saleor_plugins.klarna_instore.plugin import KlarnaInstorePlugin
 from . import factories
 
 SALE_FIELDS = """
-  id status paymentStatus tillName staffName staffEmail phone email cartVersion note
+  id status paymentStatus tillName warehouseName staffName staffEmail phone email cartVersion note
   customer { id name email phone customerNumber }
   lines { id variantId isText name sku quantity priceOverridden vatRate
           listUnitPrice { amount } unitPrice { amount } priceChange { amount }
           total { amount } vat { amount } }
   itemCount total { amount currency } net { amount } vatTotal { amount }
   vatGroups { rate net { amount } vat { amount } gross { amount } }
-  link { status klarnaStatus url sentTo sendCount amount { amount } }
+  link { status klarnaStatus klarnaFraudStatus url sentTo sendCount amount { amount } }
   orderId orderNumber paidAt finishedAt cancelledAt
 """
 ERRORS = "tillErrors { field message code }"

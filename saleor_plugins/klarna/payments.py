@@ -249,7 +249,7 @@ def _place_order(config, payment_information: PaymentData, payment: Payment,
         order_amount=order_data.order_amount,
         currency=order_data.purchase_currency,
         fraud_status=placed.fraud_status,
-        auto_captured=auto_capture,
+        auto_captured=auto_capture and placed.fraud_status != "PENDING",
     )
     if placed.fraud_status == "REJECTED":
         try:
@@ -260,7 +260,9 @@ def _place_order(config, payment_information: PaymentData, payment: Payment,
         return _failure(payment_information, kind, _(
             "Klarna declined the payment. Please choose another payment method."
         ), transaction_id=placed.order_id), placed.order_id
-    if auto_capture:
+    if placed.fraud_status == "PENDING":  # held for Klarna's review: authorized, not charged
+        kind = TransactionKind.AUTH
+    elif auto_capture:
         try:
             client.capture_order(
                 placed.order_id, order_data.order_amount,
@@ -320,8 +322,35 @@ def _money_movement(config, payment_information: PaymentData, kind: str) -> Gate
     )
 
 
+def _fraud_hold(config, payment_information: PaymentData) -> Optional[GatewayResponse]:
+    """A refusal while Klarna reviews the order (fraud status PENDING) or after it rejected
+    it; the status is re-read from Klarna while it was pending."""
+    order_id = payment_information.token or ""
+    row = KlarnaOrder.objects.filter(klarna_order_id=order_id).first()
+    if row is None or row.fraud_status not in ("PENDING", "REJECTED"):
+        return None
+    kind = TransactionKind.CAPTURE
+    status = row.fraud_status
+    if status == "PENDING":
+        try:
+            status = client_for(config).read_order(order_id).fraud_status
+        except errors.KlarnaError as error:
+            return _failure(payment_information, kind, customer_message(error), error)
+        if status != row.fraud_status:
+            KlarnaOrder.objects.filter(pk=row.pk).update(fraud_status=status)
+    if status == "PENDING":
+        return _failure(payment_information, kind, _(
+            "Klarna is still reviewing this payment. Capture and ship only after Klarna has "
+            "accepted it."))
+    if status == "REJECTED":
+        return _failure(payment_information, kind, _(
+            "Klarna rejected this payment after its review. Do not ship; cancel the order."))
+    return None
+
+
 def capture(config, payment_information: PaymentData) -> GatewayResponse:
-    return _money_movement(config, payment_information, TransactionKind.CAPTURE)
+    return _fraud_hold(config, payment_information) or _money_movement(
+        config, payment_information, TransactionKind.CAPTURE)
 
 
 def refund(config, payment_information: PaymentData) -> GatewayResponse:
@@ -376,6 +405,12 @@ def link_order(order) -> list:
         )
         order_ids = [row.klarna_order_id for row in rows]
         KlarnaOrder.objects.filter(klarna_order_id__in=order_ids).update(order=order)
+        if any(row.fraud_status == "PENDING" for row in rows):
+            from saleor.order import events
+
+            events.order_note_added_event(order=order, user=None, message=_(
+                "Klarna is reviewing this payment for fraud. Do not ship or capture until "
+                "Klarna has accepted it."))
     return order_ids
 
 

@@ -3,6 +3,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.fields import JSONField
 from django.db import models
 from django.utils import timezone
 
@@ -23,6 +24,11 @@ class TillSale(models.Model):
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     status = models.CharField(max_length=16, default=OPEN, choices=[(s, s) for s in SALE_STATUSES])
     till_name = models.CharField(max_length=60, blank=True, default="")
+    # The till's own stock: goods are taken from here at hand-over (set per till name).
+    warehouse = models.ForeignKey(
+        "warehouse.Warehouse", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
@@ -43,6 +49,9 @@ class TillSale(models.Model):
         "order.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="till_sale"
     )
     klarna_order_id = models.CharField(max_length=255, blank=True, default="")
+    klarna_customer = JSONField(
+        blank=True, default=dict,
+        help_text="The billing and shipping address the customer gave Klarna (on payment).")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     paid_at = models.DateTimeField(null=True, blank=True)
@@ -98,6 +107,9 @@ class TillPaymentLink(models.Model):
     order_amount = models.BigIntegerField(help_text="Minor units sent to Klarna.")
     order_body = models.TextField(help_text="The JSON order body the customer approves.")
     klarna_order_id = models.CharField(max_length=255, blank=True, default="")
+    fraud_status = models.CharField(
+        max_length=32, blank=True, default="",
+        help_text="Klarna's fraud status of the order (PENDING: review).")
     link_url = models.CharField(max_length=2000, blank=True, default="")
     sent_to = models.CharField(max_length=255, blank=True, default="")
     send_count = models.PositiveIntegerField(default=0)

@@ -19,6 +19,7 @@ def script_texts() -> dict:
         "DECLINED": _("Declined by Klarna"),
         "CANCELLED_BY_CUSTOMER": _("Cancelled by the customer"),
         "PAID": _("Paid"),
+        "IN_REVIEW": _("Klarna is reviewing the payment. Keep the goods for now."),
         "DISABLED": _("Link disabled"),
         "EXPIRED": _("Link expired"),
         "CANCELLED": _("Sale cancelled"),

@@ -11,6 +11,20 @@ def _check_url(value):
         raise ConfigError("Enter a URL starting with https://")
 
 
+def till_warehouse_pairs(entries) -> dict:
+    """``["Disk 1 = shop-floor", ...]`` → ``{"disk 1": "shop-floor"}`` (till names in any case)."""
+    pairs = {}
+    for entry in entries:
+        till_name, sep, slug = entry.partition("=")
+        till_name, slug = " ".join(till_name.split()).lower(), slug.strip()
+        if not sep or not till_name or not slug:
+            raise ConfigError(f"Write each till as 'till name = warehouse slug' (got {entry!r}).")
+        if till_name in pairs:
+            raise ConfigError(f"The till {till_name!r} is listed twice.")
+        pairs[till_name] = slug
+    return pairs
+
+
 class KlarnaInstorePlugin(PackagePlugin):
     """The till's licence switch and settings; the till itself lives in ``till``."""
 
@@ -38,5 +52,14 @@ class KlarnaInstorePlugin(PackagePlugin):
         ConfigField(
             "public_url", "string", "", "Public shop URL for Klarna's status callbacks",
             "Leave empty to use the site domain.", check=_check_url,
+        ),
+        ConfigField(
+            "till_warehouses", "list", [], "Warehouse of each till",
+            "One entry per till, 'till name = warehouse slug' (e.g. 'Disk 1 = shop-oslo'): "
+            "the till sells from that warehouse's stock.", check=till_warehouse_pairs,
+        ),
+        ConfigField(
+            "default_warehouse", "string", "", "Warehouse of other tills (slug)",
+            "For tills not listed above. Empty: the shop's only warehouse, if it has one.",
         ),
     )

@@ -1,5 +1,28 @@
 """Celery tasks of the till (arguments are primary keys)."""
+import logging
+
 from saleor.celeryconf import app
+
+logger = logging.getLogger(__name__)
+# Klarna unreachable: tried again after 5, 10, 20, 40, 60... s; the beat poll is the backstop
+UPDATE_RETRIES = 8
+
+
+@app.task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=UPDATE_RETRIES)
+def apply_klarna_update(self, link_pk: int, event_id: str = "") -> str:
+    """What a Klarna callback announced, re-read from Klarna and applied (capture, order,
+    receipt). Safe to run twice or at once for one link: the sale's row lock, the capture's
+    idempotency key and one order per sale."""
+    from .callbacks import apply_update
+    from .till import ErrorCode, TillError
+
+    try:
+        return apply_update(link_pk, event_id)
+    except TillError as error:
+        if error.code == ErrorCode.KLARNA_UNAVAILABLE and not self.request.is_eager:
+            raise self.retry(countdown=min(60, 5 * 2 ** self.request.retries))
+        logger.warning("Till link %s: Klarna's update not applied: %s", link_pk, error.message)
+        return "retry"
 
 
 @app.task

@@ -14,6 +14,8 @@ Decisions:
 - Once we have captured, the sale is paid: cancel is refused (that is a refund now).
 - A paid Klarna order always ends as a Saleor order: capture and order writing are two
   steps, and the second is repeated by the next poll, callback or OK if it failed.
+- An order Klarna holds for a fraud review (``PENDING``) is neither captured nor handed
+  over until Klarna accepts it; rejected, the sale is open again and nothing is charged.
 """
 import logging
 from decimal import Decimal
@@ -24,14 +26,15 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from ..core import taxes
 from ..klarna import errors as klarna_errors
 from ..klarna.client import stable_idempotency_key
-from . import cart
-from .models import CANCELLED, OPEN, PAID, PLACING, WAITING, TillLine, TillPaymentLink, TillSale
+from . import cart, stock
+from .models import (
+    CANCELLED, OPEN, PAID, PLACING, WAITING, TillLine, TillPaymentLink, TillSale, new_secret,
+)
 from .plugin import PLUGIN_ID
 
 logger = logging.getLogger(__name__)
@@ -67,10 +70,12 @@ class ErrorCode:
     NOT_PAID = "till_sale_not_paid"
     EMPTY_CART = "till_cart_empty"
     NO_CONTACT = "till_no_contact"
+    NO_WAREHOUSE = "till_no_warehouse"
+    INSUFFICIENT_STOCK = "till_insufficient_stock"
 
     ALL = (INVALID, NOT_FOUND, REQUIRED, NOT_LICENSED, KLARNA_NOT_CONFIGURED,
            KLARNA_UNAVAILABLE, KLARNA_REJECTED, SALE_CLOSED, ALREADY_PAID, NOT_PAID,
-           EMPTY_CART, NO_CONTACT)
+           EMPTY_CART, NO_CONTACT, NO_WAREHOUSE, INSUFFICIENT_STOCK)
 
 
 # -- plugins -------------------------------------------------------------------------------
@@ -98,7 +103,7 @@ def klarna_client(manager=None):
     return client_for(gateway.config)
 
 
-def _klarna_failure(error: klarna_errors.KlarnaError) -> TillError:
+def klarna_failure(error: klarna_errors.KlarnaError) -> TillError:
     logger.warning("Klarna call from the till failed: %s", error)
     if error.retryable or isinstance(error, klarna_errors.AuthenticationError):
         return TillError(_("Klarna could not be reached. Please try again in a moment."),
@@ -233,11 +238,13 @@ def normalise_phone(raw: str, country: str):
 # -- sales and carts -----------------------------------------------------------------------
 
 def create_sale(staff, till_name: str = "", language_code: str = "") -> TillSale:
-    till_plugin()
+    plugin = till_plugin()
     languages = {code for code, _name in settings.LANGUAGES}
     language = language_code if language_code in languages else settings.LANGUAGE_CODE
+    till_name = (till_name or "").strip()[:60]
     return TillSale.objects.create(
-        staff=staff, till_name=(till_name or "").strip()[:60], language_code=language,
+        staff=staff, till_name=till_name, language_code=language,
+        warehouse=stock.till_warehouse(plugin, till_name),
         currency=settings.DEFAULT_CURRENCY, country=settings.DEFAULT_COUNTRY,
     )
 
@@ -254,13 +261,17 @@ def _touch(sale: TillSale, *fields):
     sale.save(update_fields=["updated_at", *fields])
 
 
-def _open_for_edit(sale: TillSale):
-    """Before any cart or customer change: a link for the old cart must stop working."""
+def _check_editable(sale: TillSale):
     if sale.status in (PLACING, PAID):
         raise TillError(_("The customer has paid; this sale cannot be changed."),
                         ErrorCode.ALREADY_PAID)
     if sale.status == CANCELLED:
         raise TillError(_("This sale was cancelled."), ErrorCode.SALE_CLOSED)
+
+
+def _open_for_edit(sale: TillSale):
+    """Before any cart or customer change: a link for the old cart must stop working."""
+    _check_editable(sale)
     if sale.status == WAITING:
         _release_links(sale, _("The cart was changed after the link was sent."))
         sale.status = OPEN
@@ -358,7 +369,7 @@ def update_line(sale_id: int, line_id: int, quantity: Optional[int] = None,
     with transaction.atomic():
         sale = _locked(sale_id)
         line = _line(sale, line_id)
-        _open_for_edit(sale)
+        before = (line.quantity, line.unit_price, line.list_unit_price)
         if quantity is not None:
             line.quantity = 1 if line.is_text else quantity
         if reset_price:
@@ -367,6 +378,10 @@ def update_line(sale_id: int, line_id: int, quantity: Optional[int] = None,
             if line.is_text:
                 line.list_unit_price = unit_price
             line.unit_price = unit_price
+        _check_editable(sale)
+        if (line.quantity, line.unit_price, line.list_unit_price) == before:
+            return sale  # the same values typed again: the link sent stays valid
+        _open_for_edit(sale)
         line.save(update_fields=["quantity", "unit_price", "list_unit_price"])
     return sale
 
@@ -401,6 +416,10 @@ def set_customer(sale_id: int, customer=None, phone: Optional[str] = None,
                 validate_email(email)
             except ValidationError:
                 raise TillError(_("Enter a valid e-mail address."), ErrorCode.INVALID, "email")
+        _check_editable(sale)
+        if (sale.customer_id, sale.phone, sale.email) == (
+                customer.pk if customer else None, number, email.lower()):
+            return sale  # nothing changed: the link sent stays valid
         _open_for_edit(sale)
         sale.customer = customer
         sale.phone, sale.phone_country, sale.email = number, region, email.lower()
@@ -410,17 +429,6 @@ def set_customer(sale_id: int, customer=None, phone: Optional[str] = None,
 
 # -- Klarna links --------------------------------------------------------------------------
 
-def _callback_url(plugin, sale: TillSale, secret: str) -> str:
-    from django.urls import reverse
-    from saleor.core.utils import build_absolute_uri
-
-    path = reverse("till-klarna-status") + f"?sale={sale.token}&secret={secret}" \
-                                           "&hppId={{session_id}}"
-    if plugin.config.public_url:
-        return plugin.config.public_url.rstrip("/") + path
-    return build_absolute_uri(path)
-
-
 def send_link(sale_id: int, resend: bool = False) -> TillSale:
     """Send the payment link by SMS (or e-mail when there is no phone).
 
@@ -428,6 +436,8 @@ def send_link(sale_id: int, resend: bool = False) -> TillSale:
     the link for this cart is alive; ``resend`` sends the same link again.
     """
     import json
+
+    from . import callbacks
 
     plugin = till_plugin()
     client = klarna_client()
@@ -437,7 +447,7 @@ def send_link(sale_id: int, resend: bool = False) -> TillSale:
             raise TillError(_("The customer has paid already."), ErrorCode.ALREADY_PAID)
         if sale.status == CANCELLED:
             raise TillError(_("This sale was cancelled."), ErrorCode.SALE_CLOSED)
-        lines = list(sale.lines.all())
+        lines = list(sale.lines.select_related("variant"))
         totals = cart.cart_totals(lines)
         if not lines or totals.total <= 0:
             raise TillError(_("Add articles before sending the payment link."),
@@ -451,6 +461,7 @@ def send_link(sale_id: int, resend: bool = False) -> TillSale:
                 _distribute(client, sale, link)
                 link.save(update_fields=["send_count", "sent_to", "updated_at"])
             return sale
+        _check_stock(plugin, sale, lines)
         for line in lines:
             line.sale = sale
         data = cart.klarna_order_data(sale, lines)
@@ -458,18 +469,20 @@ def send_link(sale_id: int, resend: bool = False) -> TillSale:
         body["acquiring_channel"] = "IN_STORE"
         body["merchant_reference1"] = f"till-{sale.pk}"
         body["merchant_reference2"] = f"v{sale.cart_version}"
+        secret = new_secret()
+        body["merchant_urls"] = {"notification": callbacks.notification_url(plugin, sale, secret)}
         try:
             session = client.create_session(body)
-            link = TillPaymentLink(sale=sale, cart_version=sale.cart_version,
+            link = TillPaymentLink(sale=sale, cart_version=sale.cart_version, secret=secret,
                                    payment_session_id=session.session_id,
                                    order_amount=data.order_amount, order_body=json.dumps(body))
             hpp = client.create_hpp_session(
                 session.session_id,
-                merchant_urls={"status_update": _callback_url(plugin, sale, link.secret)},
+                merchant_urls={"status_update": callbacks.status_url(plugin, sale, secret)},
                 options={"place_order_mode": "PLACE_ORDER", "purchase_type": "BUY"},
             )
         except klarna_errors.KlarnaError as error:
-            raise _klarna_failure(error)
+            raise klarna_failure(error)
         link.hpp_session_id = hpp.session_id
         link.link_url = hpp.redirect_url
         link.expires_at = timezone.now() + timezone.timedelta(
@@ -489,6 +502,25 @@ def send_link(sale_id: int, resend: bool = False) -> TillSale:
     return sale
 
 
+def _check_stock(plugin, sale: TillSale, lines):
+    """Before the customer can pay: the till's warehouse must hold the cart's products."""
+    if not stock.needs_warehouse(lines):
+        return
+    if sale.warehouse is None:
+        sale.warehouse = stock.till_warehouse(plugin, sale.till_name)
+        if sale.warehouse is None:
+            raise TillError(_("This till has no warehouse to sell from. Set one in the till's "
+                              "settings."), ErrorCode.NO_WAREHOUSE, "tillName")
+        _touch(sale, "warehouse")
+    short = stock.shortages(sale.warehouse, lines)
+    if short:
+        raise TillError(_("Not enough in stock at %(warehouse)s: %(items)s.") % {
+            "warehouse": sale.warehouse.name,
+            "items": ", ".join(_("%(name)s (%(available)d left)") % {
+                "name": s.name, "available": s.available} for s in short)},
+            ErrorCode.INSUFFICIENT_STOCK, "lines")
+
+
 def _distribute(client, sale, link):
     try:
         if sale.phone:
@@ -499,7 +531,7 @@ def _distribute(client, sale, link):
             client.distribute_hpp_session(link.hpp_session_id, method="email", email=sale.email)
             link.sent_to = sale.email
     except klarna_errors.KlarnaError as error:
-        raise _klarna_failure(error)
+        raise klarna_failure(error)
     link.send_count += 1
     link.updated_at = timezone.now()
 
@@ -533,7 +565,7 @@ def _release_links(sale: TillSale, note: str):
                 sale.note = _("The customer paid just as the sale was stopped; "
                               "Klarna's order was cancelled, nothing is charged.")
         except klarna_errors.KlarnaError as error:
-            raise _klarna_failure(error)
+            raise klarna_failure(error)
         link.disabled = True
         link.updated_at = timezone.now()
         link.save(update_fields=["status", "klarna_order_id", "disabled", "updated_at"])
@@ -602,7 +634,7 @@ def _read_and_apply(link: TillPaymentLink):
     except klarna_errors.NotFoundError:
         status = None  # expired
     except klarna_errors.KlarnaError as error:
-        raise _klarna_failure(error)
+        raise klarna_failure(error)
     apply_status(link.pk, status)
 
 
@@ -650,6 +682,9 @@ def _capture(sale: TillSale, link: TillPaymentLink):
             sale.note = _("Klarna's order did not match the cart and was cancelled.")
             _touch(sale, "status", "note")
             return
+        if order.fraud_status in ("PENDING", "REJECTED") and not order.captured_amount:
+            _fraud_review(client, sale, link, order.fraud_status)
+            return
         if order.status in ("CANCELLED", "EXPIRED", "CLOSED") and not order.captured_amount:
             link.disabled = True
             link.save(update_fields=["disabled"])
@@ -664,32 +699,40 @@ def _capture(sale: TillSale, link: TillPaymentLink):
                 reference=f"till-{sale.pk}",
             )
     except klarna_errors.KlarnaError as error:
-        raise _klarna_failure(error)
+        raise klarna_failure(error)
+    link.fraud_status = order.fraud_status
+    link.save(update_fields=["fraud_status"])
     sale.klarna_order_id = order_id
+    # who paid: the e-mail and address the customer gave Klarna (a phone-only sale has no other)
+    sale.klarna_customer = {name: order.raw[name] for name in ("billing_address",
+                                                                 "shipping_address")
+                            if isinstance(order.raw.get(name), dict)}
     sale.status = PLACING
     sale.paid_at = timezone.now()
-    _touch(sale, "klarna_order_id", "status", "paid_at")
+    _touch(sale, "klarna_order_id", "klarna_customer", "status", "paid_at")
 
 
-def handle_callback(sale_token: str, hpp_session_id: str, secret: str, event_id: str) -> str:
-    """Klarna's unsigned status callback: the secret must be the link's own; the status
-    is re-read from Klarna, never taken from the body. Returns what was done."""
-    link = TillPaymentLink.objects.filter(hpp_session_id=hpp_session_id or "").select_related(
-        "sale").first()
-    if link is None or str(link.sale.token) != (sale_token or ""):
-        return "unknown"
-    if not secret or not constant_time_compare(secret, link.secret):
-        return "forbidden"
-    if event_id and event_id in link.seen_event_ids.split("\n"):
-        return "repeat"
-    client = klarna_client()
+def _fraud_review(client, sale: TillSale, link: TillPaymentLink, fraud_status: str):
+    """Klarna holds the order for a fraud review (PENDING): nothing is captured or handed over
+    until it accepts. Rejected: Klarna cancels the order; the sale is open again."""
+    if fraud_status == "PENDING":
+        if link.fraud_status != "PENDING":
+            link.fraud_status = "PENDING"
+            link.save(update_fields=["fraud_status"])
+            sale.note = _("Klarna is reviewing this payment. Keep the goods until Klarna "
+                          "accepts it.")
+            _touch(sale, "note")
+        return
     try:
-        status = client.read_hpp_session(hpp_session_id)
-    except klarna_errors.NotFoundError:
-        status = None
-    except klarna_errors.KlarnaError as error:
-        raise _klarna_failure(error)
-    return "applied" if apply_status(link.pk, status, event_id) else "repeat"
+        _void_klarna_order(client, link.klarna_order_id)
+    except klarna_errors.NotAllowedError:  # Klarna closed it already
+        pass
+    link.fraud_status = "REJECTED"
+    link.disabled = True
+    link.save(update_fields=["fraud_status", "disabled"])
+    sale.status = OPEN
+    sale.note = _("Klarna rejected the payment after its review. Nothing is charged.")
+    _touch(sale, "status", "note")
 
 
 # -- the order -----------------------------------------------------------------------------
@@ -703,10 +746,12 @@ def write_order(sale_id: int) -> TillSale:
         if sale.status != PLACING or sale.order_id:
             return sale
         plugin = till_plugin()
-        order = orders.create_order(sale, fulfil=plugin.config.fulfil_on_payment)
+        order, shortage_note = orders.create_order(sale, fulfil=plugin.config.fulfil_on_payment)
         sale.order = order
         sale.status = PAID
-        _touch(sale, "order", "status")
+        if shortage_note:
+            sale.note = shortage_note[:255]
+        _touch(sale, "order", "status", "note")
     # after the commit; the task itself makes sure a receipt goes out only once
     orders.send_receipt(sale.pk)
     return sale

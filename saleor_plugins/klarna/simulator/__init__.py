@@ -49,8 +49,15 @@ class KlarnaSimulator(Simulator):
         self._send_events()
         return result.get("authorization_token", "")
 
-    def hpp_action(self, hpp_session_id: str, action: str) -> dict:
-        result = self.state.hpp_action(hpp_session_id, action)
+    def hpp_action(self, hpp_session_id: str, action: str, **details) -> dict:
+        """``details`` for "pay": fraud_status, billing_address, shipping_address."""
+        result = self.state.hpp_action(hpp_session_id, action, **details)
+        self._send_events()
+        return result
+
+    def decide_fraud(self, order_id: str, decision: str) -> dict:
+        """End Klarna's review of a PENDING order: ACCEPTED or REJECTED (and notify)."""
+        result = self.state.decide_fraud(order_id, decision)
         self._send_events()
         return result
 

@@ -173,6 +173,7 @@ def index_page(sim):
 HOOKS = [
     (r"/_sim/sessions/([^/]+)/authorize", "authorize"),
     (r"/_sim/hpp/([^/]+)/(\w+)", "hpp"),
+    (r"/_sim/orders/([^/]+)/fraud", "fraud"),
     (r"/_sim/tokens/([^/]+)/decline", "decline"),
     (r"/_sim/tokens/([^/]+)/status", "token_status"),
     (r"/_sim/faults", "faults"),
@@ -189,7 +190,11 @@ def hook(sim, name, args, form):
             fraud_status=form.get("fraud_status", "ACCEPTED"),
         )
     elif name == "hpp":
-        result = state.hpp_action(args[0], args[1])
+        details = {key: form[key] for key in ("fraud_status", "billing_address",
+                                              "shipping_address") if form.get(key)}
+        result = state.hpp_action(args[0], args[1], **details)
+    elif name == "fraud":
+        result = state.decide_fraud(args[0], form.get("decision", "ACCEPTED"))
     elif name == "decline":
         state.decline_token_orders(
             args[0], form.get("error_code", "PAYMENT_METHOD_FAILED"), int(form.get("times", 1))

@@ -25,6 +25,14 @@ HPP_CATEGORIES = {"DIRECT_DEBIT", "DIRECT_BANK_TRANSFER", "PAY_NOW", "PAY_LATER"
                   "PAY_OVER_TIME", "KLARNA"}
 HPP_PURCHASE_TYPES = {"BUY", "RENT", "BOOK", "SUBSCRIBE", "DOWNLOAD", "ORDER", "CONTINUE"}
 HPP_FINAL = {"COMPLETED", "CANCELLED", "DISABLED"}
+FRAUD_STATUSES = {"ACCEPTED", "PENDING", "REJECTED"}
+# what a customer with no details of their own types into Klarna's page (Klarna's
+# playground uses test persons like this one)
+TEST_PERSON = {
+    "given_name": "Test", "family_name": "Person", "email": "customer@email.example",
+    "street_address": "Testgata 1", "postal_code": "0150", "city": "Oslo",
+    "phone": "+4740123456",
+}
 # test hook action → status it leads to
 HPP_ACTIONS = {
     "open": "IN_PROGRESS",
@@ -563,6 +571,8 @@ class SimulatorState:
                     400, "UNKNOWN", "The session is disabled by merchant or already completed"
                 )
             link = f"{self.base_url}/pay/hpp/{hpp_id}"
+            hpp["contact"] = {"email": recipient} if method == "email" else (
+                {"phone": recipient} if method == "sms" else {})
             self.outbox.append({
                 "id": len(self.outbox) + 1,
                 "method": method,
@@ -589,8 +599,14 @@ class SimulatorState:
                 self._hpp_status(hpp, "DISABLED")
             return Reply(204)
 
-    def hpp_action(self, hpp_id: str, action: str) -> dict:
-        """Test hook / payment page: what the customer does on the hosted page."""
+    def hpp_action(self, hpp_id: str, action: str, *, fraud_status: str = "ACCEPTED",
+                   billing_address: Optional[dict] = None,
+                   shipping_address: Optional[dict] = None) -> dict:
+        """Test hook / payment page: what the customer does on the hosted page. Paying
+        takes the customer's details (Klarna asks for them; a test person by default) and
+        the fraud status Klarna gives the order (``PENDING``: held for review)."""
+        if fraud_status not in FRAUD_STATUSES:
+            raise KlarnaFailure(400, "BAD_VALUE", "Bad value: fraud_status")
         if action not in HPP_ACTIONS:
             raise KlarnaFailure(400, "BAD_VALUE", f"Bad value: action {action}")
         with self.lock:
@@ -602,26 +618,41 @@ class SimulatorState:
             if self.now() > hpp["expires_at"]:
                 raise KlarnaFailure(404, "NOT_FOUND", "HPP session has expired")
             if action == "pay":
-                self._pay_hpp(hpp)
+                self._pay_hpp(hpp, fraud_status, billing_address, shipping_address)
             target = HPP_ACTIONS[action]
             if hpp["status"] != target:
                 self._hpp_status(hpp, target)
             return self._hpp_view(hpp)
 
-    def _pay_hpp(self, hpp):
+    def _pay_hpp(self, hpp, fraud_status, billing_address, shipping_address):
         session = self.sessions[hpp["payment_session_id"]]
-        result = self.authorize_session(session["session_id"])
+        billing = billing_address or session["data"].get("billing_address") or \
+            self._test_person(session["data"], hpp.get("contact") or {})
+        result = self.authorize_session(
+            session["session_id"], fraud_status=fraud_status, billing_address=billing,
+            shipping_address=shipping_address or session["data"].get("shipping_address"))
         token = result["authorization_token"]
         if hpp["mode"] == "NONE":
             hpp["authorization_token"] = token
             return
         auth = self.authorizations[token]
         data = dict(auth["data"], auto_capture=hpp["mode"] == "CAPTURE_ORDER")
-        order = self._new_order(hpp["merchant"], data, "ACCEPTED")
+        order = self._new_order(hpp["merchant"], data, fraud_status)
         auth["order_id"] = order["order_id"]
         session["status"] = "complete"
         hpp["order_id"] = order["order_id"]
         hpp["klarna_reference"] = order["klarna_reference"]
+
+    @staticmethod
+    def _test_person(data: dict, contact: dict) -> dict:
+        """The details a customer types into Klarna's page, when a test gives none."""
+        country = str(data.get("purchase_country") or "NO").upper()
+        person = dict(TEST_PERSON, country=country)
+        if contact.get("email"):
+            person["email"] = contact["email"]
+        if contact.get("phone"):
+            person["phone"] = contact["phone"]
+        return person
 
     def _hpp_status(self, hpp, status):
         hpp["status"] = status
@@ -689,12 +720,36 @@ class SimulatorState:
             "expires_at": now + datetime.timedelta(days=ORDER_AUTHORIZATION_DAYS),
             "captures": [],
             "refunds": [],
+            "notification_url": str((data.get("merchant_urls") or {}).get("notification") or "")
+            .replace("{order.id}", order_id),
         }
         self.orders[order_id] = order
         self.charge_count += 1
-        if data.get("auto_capture"):
+        # an order held for a fraud review is not captured by auto_capture (assumption:
+        # Klarna asks merchants not to capture while PENDING); the merchant captures later
+        if data.get("auto_capture") and fraud_status == "ACCEPTED":
             self._capture(order, data["order_amount"], "", "")
         return order
+
+    def decide_fraud(self, order_id: str, decision: str) -> dict:
+        """Test hook: Klarna's review of a PENDING order ends; Klarna notifies the merchant's
+        ``merchant_urls.notification`` with ``{order_id, event_type}``. A rejected order is
+        cancelled by Klarna."""
+        if decision not in ("ACCEPTED", "REJECTED"):
+            raise KlarnaFailure(400, "BAD_VALUE", "Bad value: decision")
+        with self.lock:
+            order = self.orders.get(order_id)
+            if order is None:
+                raise KlarnaFailure(404, "NO_SUCH_ORDER", f"Order {order_id} cannot be found")
+            if order["fraud_status"] != "PENDING":
+                raise KlarnaFailure(409, "CONFLICT", f"The order is {order['fraud_status']}")
+            order["fraud_status"] = decision
+            if decision == "REJECTED" and not order["captures"]:
+                order["status"] = "CANCELLED"
+            if order["notification_url"]:
+                self._queue_callback(order["notification_url"], {
+                    "order_id": order_id, "event_type": f"FRAUD_RISK_{decision}"})
+            return self._order_view(order)
 
     def _order_created(self, order) -> dict:
         return {
@@ -721,7 +776,7 @@ class SimulatorState:
 
     def _order_view(self, order) -> dict:
         view = {key: copy.deepcopy(value) for key, value in order.items()
-                if key not in ("merchant", "released", "customer_token")}
+                if key not in ("merchant", "released", "customer_token", "notification_url")}
         view["remaining_authorized_amount"] = self._remaining(order)
         view["created_at"] = iso(order["created_at"])
         view["expires_at"] = iso(order["expires_at"])

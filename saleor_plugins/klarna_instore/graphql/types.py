@@ -38,6 +38,7 @@ TillPaymentStatus = graphene.Enum("TillPaymentStatus", [
     ("DECLINED", "DECLINED"),
     ("CANCELLED_BY_CUSTOMER", "CANCELLED_BY_CUSTOMER"),
     ("PAID", "PAID"),
+    ("IN_REVIEW", "IN_REVIEW"),
     ("DISABLED", "DISABLED"),
     ("EXPIRED", "EXPIRED"),
     ("CANCELLED", "CANCELLED"),
@@ -138,6 +139,9 @@ class TillLine(graphene.ObjectType):
 class TillPaymentLink(graphene.ObjectType):
     status = graphene.Field(TillPaymentStatus, required=True)
     klarna_status = graphene.String(required=True, description="Klarna's hosted-page status.")
+    klarna_fraud_status = graphene.String(
+        required=True, description="Klarna's fraud status of the paid order: ACCEPTED, PENDING "
+                                   "(in review: keep the goods), REJECTED; empty before payment.")
     url = graphene.String(required=True)
     sent_to = graphene.String(required=True)
     send_count = graphene.Int(required=True)
@@ -151,6 +155,8 @@ class TillSale(graphene.ObjectType):
     payment_status = graphene.Field(TillPaymentStatus, required=True,
                                     description="Live status of the payment link.")
     till_name = graphene.String(required=True)
+    warehouse_name = graphene.String(
+        required=True, description="The till's warehouse, where the goods are taken from.")
     staff_name = graphene.String(required=True)
     staff_email = graphene.String(required=True)
     customer = graphene.Field(TillCustomer)
@@ -176,7 +182,8 @@ class TillSale(graphene.ObjectType):
 
     @staticmethod
     def from_model(sale):
-        sale = models.TillSale.objects.select_related("staff", "customer").get(pk=sale.pk)
+        sale = models.TillSale.objects.select_related("staff", "customer", "warehouse").get(
+            pk=sale.pk)
         lines = list(sale.lines.all())
         for line in lines:
             line.sale = sale
@@ -187,8 +194,11 @@ class TillSale(graphene.ObjectType):
         payment_status = "NOT_SENT"
         if link is not None and link.cart_version == sale.cart_version:
             payment_status = PAYMENT_STATUS.get(link.status, "SENT")
+            if link.fraud_status == "PENDING" and sale.status == models.WAITING:
+                payment_status = "IN_REVIEW"
             link_type = TillPaymentLink(
-                status=payment_status, klarna_status=link.status, url=link.link_url,
+                status=payment_status, klarna_status=link.status,
+                klarna_fraud_status=link.fraud_status, url=link.link_url,
                 sent_to=link.sent_to, send_count=link.send_count,
                 amount=from_minor_units(link.order_amount, currency),
                 expires_at=link.expires_at,
@@ -199,7 +209,9 @@ class TillSale(graphene.ObjectType):
             payment_status = "CANCELLED"
         return TillSale(
             id=_gid("TillSale", sale.pk), status=sale.status, payment_status=payment_status,
-            till_name=sale.till_name, staff_name=_person(sale.staff),
+            till_name=sale.till_name,
+            warehouse_name=sale.warehouse.name if sale.warehouse else "",
+            staff_name=_person(sale.staff),
             staff_email=sale.staff.email if sale.staff else "",
             customer=TillCustomer.from_user(sale.customer) if sale.customer else None,
             phone=sale.phone, email=sale.email, language_code=sale.language_code,
