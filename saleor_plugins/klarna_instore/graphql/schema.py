@@ -10,6 +10,7 @@ from ...core.permissions import TillPermissions
 from ...graphql.ids import pk_from_global_id
 from .. import till
 from ..models import SALE_STATUSES, TillSale as TillSaleModel
+from .login import TillLogin, TillLogout, TillTokenRefresh
 from .mutations import (
     TillCustomerSet,
     TillLineAdd,
@@ -91,6 +92,9 @@ class KlarnaInstoreQueries(graphene.ObjectType):
 
 
 class KlarnaInstoreMutations(graphene.ObjectType):
+    till_login = TillLogin.Field()
+    till_token_refresh = TillTokenRefresh.Field()
+    till_logout = TillLogout.Field()
     till_sale_create = TillSaleCreate.Field()
     till_line_add = TillLineAdd.Field()
     till_text_line_add = TillTextLineAdd.Field()

@@ -1,0 +1,166 @@
+"""Who gets into the till and what the till shows: login lifetime, refresh, logout, the
+page's Content-Security-Policy, customer search and the staff fields of an order."""
+import json
+import re
+from datetime import datetime, timedelta
+
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from graphql_jwt.shortcuts import get_token
+from saleor.core.permissions import OrderPermissions
+from saleor.order.models import Order
+
+from saleor_plugins.klarna_instore.models import TillSale
+
+from . import factories
+from .till_helpers import (  # noqa: F401 (fixtures)
+    CUSTOMER_SET,
+    CUSTOMERS,
+    REFRESH,
+    SEND,
+    configure_till,
+    gid,
+    till,
+    till_on,
+    till_staff,
+)
+
+LOGIN = """mutation($email: String!, $password: String!) {
+  tillLogin(email: $email, password: $password) {
+    token refreshToken expiresAt sessionExpiresAt tillErrors { field message code } } }"""
+TOKEN_REFRESH = """mutation($refreshToken: String!) {
+  tillTokenRefresh(refreshToken: $refreshToken) {
+    token refreshToken expiresAt tillErrors { field message code } } }"""
+LOGOUT = """mutation($refreshToken: String!) {
+  tillLogout(refreshToken: $refreshToken) { loggedOut tillErrors { field message code } } }"""
+SALEOR_TOKEN_REFRESH = """mutation($token: String!) { tokenRefresh(token: $token) { token } }"""
+TILL_SALES = "{ tillSales { id } }"
+ME = "{ me { email } }"
+
+
+def post(query, variables=None, token=None):
+    """One request to /graphql/ with exactly this token (or none)."""
+    headers = {"HTTP_AUTHORIZATION": f"JWT {token}"} if token else {}
+    response = Client().post(reverse("api"), json.dumps({"query": query,
+                                                         "variables": variables or {}}),
+                             content_type="application/json", **headers)
+    assert response.status_code in (200, 400), response.content[:500]
+    return response.json()
+
+
+def exception_codes(content):
+    return [((e.get("extensions") or {}).get("exception") or {}).get("code")
+            for e in content.get("errors") or []]
+
+
+def log_in(user, password="password"):
+    result = post(LOGIN, {"email": user.email, "password": password})["data"]["tillLogin"]
+    assert result["tillErrors"] == [], result
+    return result
+
+
+def works(token) -> bool:
+    content = post(TILL_SALES, token=token)
+    return "errors" not in content and content["data"]["tillSales"] == []
+
+
+# -- item 14.04: till logins expire, refresh, and end on logout -----------------------------
+
+def test_item14_04_till_token_is_short_lived_and_refused_once_expired(till_staff, till_on):
+    login = log_in(till_staff)
+    assert works(login["token"])
+    lifetime = (datetime.fromisoformat(login["expiresAt"]) - timezone.now())
+    assert timedelta(minutes=4) < lifetime <= timedelta(minutes=5)  # login_token_minutes
+    assert datetime.fromisoformat(login["sessionExpiresAt"]) > timezone.now() + \
+        timedelta(hours=11)
+
+    from saleor_plugins.klarna_instore import sessions
+    from saleor_plugins.klarna_instore.models import TillSession
+
+    session = TillSession.objects.get(user=till_staff)
+    # the same session's token, issued six minutes ago: its five minutes are over
+    old, _expiry = sessions.access_token(session, till_staff, 5,
+                                         now=timezone.now() - timedelta(minutes=6))
+    content = post(TILL_SALES, token=old)
+    assert exception_codes(content) == ["JSONWebTokenExpired"], content
+    assert post(ME, token=old)["data"]["me"] is None  # refused everywhere, not only the till
+
+
+def test_item14_04_refresh_gives_a_new_token_and_uses_up_the_old_refresh_token(
+        till_staff, till_on):
+    login = log_in(till_staff)
+    renewed = post(TOKEN_REFRESH, {"refreshToken": login["refreshToken"]})["data"][
+        "tillTokenRefresh"]
+    assert renewed["tillErrors"] == [] and renewed["refreshToken"] != login["refreshToken"]
+    assert works(renewed["token"])
+    # the used refresh token again: someone holds a copy, so the login ends for both
+    reused = post(TOKEN_REFRESH, {"refreshToken": login["refreshToken"]})["data"][
+        "tillTokenRefresh"]
+    assert [(e["field"], e["code"]) for e in reused["tillErrors"]] == [
+        ("refreshToken", "TILL_SESSION_ENDED")]
+    assert reused["token"] is None
+    assert not works(renewed["token"])
+    again = post(TOKEN_REFRESH, {"refreshToken": renewed["refreshToken"]})["data"][
+        "tillTokenRefresh"]
+    assert again["tillErrors"][0]["code"] == "TILL_SESSION_ENDED"
+
+
+def test_item14_04_after_logout_the_old_token_is_refused(till_staff, till_on):
+    login = log_in(till_staff)
+    assert works(login["token"])
+    result = post(LOGOUT, {"refreshToken": login["refreshToken"]})["data"]["tillLogout"]
+    assert result == {"loggedOut": True, "tillErrors": []}
+    content = post(TILL_SALES, token=login["token"])
+    assert exception_codes(content) == ["JSONWebTokenError"], content
+    refreshed = post(TOKEN_REFRESH, {"refreshToken": login["refreshToken"]})["data"][
+        "tillTokenRefresh"]
+    assert refreshed["tillErrors"][0]["code"] == "TILL_SESSION_ENDED"
+    again = post(LOGOUT, {"refreshToken": login["refreshToken"]})["data"]["tillLogout"]
+    assert again["loggedOut"] is False
+
+
+def test_item14_04_a_till_token_cannot_be_swapped_for_a_lasting_one(till_staff, till_on):
+    login = log_in(till_staff)
+    content = post(SALEOR_TOKEN_REFRESH, {"token": login["token"]})
+    assert content["data"]["tokenRefresh"] is None
+    assert exception_codes(content) == ["JSONWebTokenError"], content
+
+
+def test_item14_04_till_login_needs_the_password_and_the_till_permission(till_staff, till_on):
+    wrong = post(LOGIN, {"email": till_staff.email, "password": "nope"})["data"]["tillLogin"]
+    assert [(e["field"], e["code"]) for e in wrong["tillErrors"]] == [
+        ("email", "TILL_INVALID_CREDENTIALS")] and wrong["token"] is None
+    manager = factories.create_staff("leder@shop.example.com")
+    refused = post(LOGIN, {"email": manager.email, "password": "password"})["data"]["tillLogin"]
+    assert refused["tillErrors"][0]["code"] == "TILL_LOGIN_NOT_PERMITTED"
+    configure_till(active=False)
+    unlicensed = post(LOGIN, {"email": till_staff.email, "password": "password"})["data"][
+        "tillLogin"]
+    assert unlicensed["tillErrors"][0]["code"] == "TILL_NOT_LICENSED"
+    from saleor_plugins.klarna_instore.models import TillSession
+
+    assert TillSession.objects.count() == 0
+
+
+def test_item14_04_password_change_ends_the_till_login(till_staff, till_on):
+    login = log_in(till_staff)
+    till_staff.set_password("another password")
+    till_staff.save()
+    refreshed = post(TOKEN_REFRESH, {"refreshToken": login["refreshToken"]})["data"][
+        "tillTokenRefresh"]
+    assert refreshed["tillErrors"][0]["code"] == "TILL_SESSION_ENDED"
+    assert not works(login["token"])
+
+
+def test_item14_04_storefront_tokens_keep_saleors_rules(till_staff, till_on, customer):
+    """The deliberate choice (README): only till tokens are checked for expiry; a customer's
+    tokenCreate token lives as Saleor 2.10 decides (JWT_VERIFY_EXPIRATION)."""
+    from graphql_jwt.settings import jwt_settings
+
+    payload = jwt_settings.JWT_PAYLOAD_HANDLER(customer)
+    payload["exp"] = int((timezone.now() - timedelta(hours=1)).timestamp())
+    old = jwt_settings.JWT_ENCODE_HANDLER(payload)
+    assert post(ME, token=old)["data"]["me"] == {"email": customer.email}
+    assert post(ME, token=get_token(customer))["data"]["me"] == {"email": customer.email}
+
