@@ -164,3 +164,28 @@ def test_item14_04_storefront_tokens_keep_saleors_rules(till_staff, till_on, cus
     assert post(ME, token=old)["data"]["me"] == {"email": customer.email}
     assert post(ME, token=get_token(customer))["data"]["me"] == {"email": customer.email}
 
+
+def test_item14_04_till_page_sends_a_strict_content_security_policy(till_on):
+    response = Client().get("/till/?lang=en")
+    policy = dict(part.strip().split(" ", 1) for part in
+                  response["Content-Security-Policy"].split(";"))
+    assert policy["default-src"] == "'none'"
+    assert policy["script-src"] == "'self'" and policy["style-src"] == "'self'"
+    assert policy["connect-src"] == "'self'" and policy["frame-ancestors"] == "'none'"
+    assert policy["base-uri"] == "'none'" and policy["form-action"] == "'self'"
+    assert not any("unsafe" in value for value in policy.values())
+    assert response["X-Frame-Options"] == "DENY" and response["Cache-Control"] == "no-store"
+    html = response.content.decode()
+    # nothing inline for the policy to allow: no inline script, style element or attribute
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+    assert [attrs for attrs, body in scripts if body.strip() and "application/json" not in attrs] \
+        == []
+    assert "<style" not in html and " style=" not in html
+    assert not re.search(r"<[^>]+\son\w+=", html)  # no inline event handlers
+    for name, content_type in (("till.js", "text/javascript"), ("till.css", "text/css")):
+        url = re.search(rf'"(/till/assets/{re.escape(name)}\?v=\w+)"', html).group(1)
+        asset = Client().get(url)
+        assert asset.status_code == 200 and asset["Content-Type"].startswith(content_type)
+        assert asset["X-Content-Type-Options"] == "nosniff"
+    assert Client().get("/till/assets/till.html").status_code == 404
+

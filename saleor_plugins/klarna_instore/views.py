@@ -40,3 +40,9 @@ def till_page(request):
     return render_till_page(request)
 
 
+def till_asset(request, name):
+    from .page import render_asset
+
+    return render_asset(request, name)
+
+
