@@ -189,3 +189,49 @@ def test_item14_04_till_page_sends_a_strict_content_security_policy(till_on):
         assert asset["X-Content-Type-Options"] == "nosniff"
     assert Client().get("/till/assets/till.html").status_code == 404
 
+
+# -- item 14.05: the till's customer search -----------------------------------------------
+
+def search(till, text, first=None):
+    variables = {"search": text} if first is None else {"search": text, "first": first}
+    query = CUSTOMERS.replace("$search: String!", "$search: String!, $first: Int").replace(
+        "search: $search", "search: $search, first: $first") if first is not None else CUSTOMERS
+    return till.client.execute(query, variables)
+
+
+def test_item14_05_customer_search_lists_customers_only(till, customer):
+    factories.create_staff("sjef@example.com", permissions=["saleor_plugins.use_till"])
+    factories.create_staff("lager@example.com")
+    found = search(till, "example.com")["data"]["tillCustomers"]
+    assert [c["email"] for c in found] == ["kari@example.com"]
+    assert search(till, "shop.example")["data"]["tillCustomers"] == []  # the till's own staff
+    assert search(till, "sjef")["data"]["tillCustomers"] == []
+
+
+def test_item14_05_customer_search_needs_three_characters(till, customer):
+    for text in ("@", "a", "ka", " k  a "):
+        content = search(till, text)
+        assert content["data"] is None, text
+        assert "at least 3 characters" in content["errors"][0]["message"], content
+    assert [c["email"] for c in search(till, "kar")["data"]["tillCustomers"]] == [
+        "kari@example.com"]
+    # a number alone is a customer number, looked up exactly whatever its length
+    other = factories.create_customer(f"nummer{customer.pk}@example.com")
+    shown = search(till, str(customer.pk))["data"]["tillCustomers"]
+    assert [c["email"] for c in shown] == ["kari@example.com"] and other.pk != customer.pk
+
+
+def test_item14_05_customer_search_is_capped(till):
+    for number in range(25):
+        factories.create_customer(f"kunde{number:02d}@example.com")
+    assert len(search(till, "kunde")["data"]["tillCustomers"]) == 10
+    assert len(search(till, "kunde", first=100)["data"]["tillCustomers"]) == 20
+
+
+def test_item14_05_a_staff_account_cannot_be_the_customer(till, till_staff, customer):
+    till.start()
+    error = till.error(CUSTOMER_SET, customerId=gid("User", till_staff.pk))
+    assert (error["field"], error["code"]) == ("customerId", "NOT_FOUND")
+    assert TillSale.objects.get().customer is None
+    assert till.ok(CUSTOMER_SET, customerId=gid("User", customer.pk))["email"] == customer.email
+

@@ -49,10 +49,11 @@ class KlarnaInstoreQueries(graphene.ObjectType):
     )
     till_customers = graphene.List(
         graphene.NonNull(TillCustomer), required=True,
-        search=graphene.String(required=True,
-                               description="Name, e-mail, phone or customer number."),
-        first=graphene.Int(),
-        description="Customers for the till (USE_TILL).",
+        search=graphene.String(
+            required=True, description="Name, e-mail or phone (at least 3 characters), or a "
+                                       "customer number."),
+        first=graphene.Int(description="At most 20; default 10."),
+        description="Customer accounts (never staff) for the till (USE_TILL).",
     )
     till_sale = graphene.Field(TillSale, id=graphene.ID(required=True),
                                description="One till sale (USE_TILL).")
@@ -73,7 +74,11 @@ class KlarnaInstoreQueries(graphene.ObjectType):
 
     def resolve_till_customers(self, info, search, first=None):
         _require_till(info)
-        return [TillCustomer.from_user(u) for u in till.customer_search(search, _limit(first))]
+        try:
+            found = till.customer_search(search, first or till.CUSTOMER_RESULTS)
+        except till.TillError as error:
+            raise GraphQLError(error.message)
+        return [TillCustomer.from_user(u) for u in found]
 
     def resolve_till_sale(self, info, id):
         _require_till(info)
