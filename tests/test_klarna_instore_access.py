@@ -235,3 +235,59 @@ def test_item14_05_a_staff_account_cannot_be_the_customer(till, till_staff, cust
     assert TillSale.objects.get().customer is None
     assert till.ok(CUSTOMER_SET, customerId=gid("User", customer.pk))["email"] == customer.email
 
+
+# -- item 14.06: staff fields of an order only for staff ----------------------------------
+
+ORDER_BY_TOKEN = """query($token: UUID!) { orderByToken(token: $token) {
+  tillSale { saleId tillName staffName staffEmail } metadata { key value } } }"""
+
+
+def paid_till_order(till, shop, customer, klarna):
+    till.start()
+    till.add(shop.coffee)
+    till.ok(CUSTOMER_SET, customerId=gid("User", customer.pk))
+    till.ok(SEND)
+    klarna.hpp_action(klarna.outbox[0]["session_id"], "pay")
+    assert till.ok(REFRESH)["status"] == "PAID"
+    return Order.objects.get()
+
+
+def test_item14_06_order_by_token_shows_no_staff_member(api, till, till_staff, shop, customer,
+                                                       klarna):
+    order = paid_till_order(till, shop, customer, klarna)
+    for who in (None, customer):  # anyone with the token (it is in the receipt link), the buyer
+        content = api(who).data(ORDER_BY_TOKEN, {"token": str(order.token)})
+        shown = content["orderByToken"]["tillSale"]
+        assert shown["tillName"] == "Disk 1"
+        assert (shown["staffName"], shown["staffEmail"]) == (None, None)
+        assert till_staff.email not in json.dumps(content), content
+    mine = api(customer).data("{ me { orders(first: 1) { edges { node { tillSale { "
+                              "staffName staffEmail } } } } } }")
+    assert mine["me"]["orders"]["edges"][0]["node"]["tillSale"] == {
+        "staffName": None, "staffEmail": None}
+    for staff in (factories.create_staff(permissions=[OrderPermissions.MANAGE_ORDERS]),
+                  till_staff):
+        shown = api(staff).data(ORDER_BY_TOKEN, {"token": str(order.token)})["orderByToken"]
+        assert shown["tillSale"]["staffEmail"] == till_staff.email
+    assert factories.create_staff().has_perms(["order.manage_orders"]) is False
+    plain_staff = api(factories.create_staff()).data(ORDER_BY_TOKEN, {"token": str(order.token)})
+    assert plain_staff["orderByToken"]["tillSale"]["staffEmail"] is None
+    # the private metadata keeps who sold it, for the shop
+    assert order.private_metadata["saleor_plugins.till"]["staff"] == till_staff.email
+
+
+def test_item14_06_migration_drops_staff_from_orders_public_metadata(db):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module(
+        "saleor_plugins.klarna_instore.migrations.0003_order_metadata_without_staff")
+    order = factories.create_order()
+    order.metadata = {"saleor_plugins.till": {"till": "Disk 1", "staff": "kasse@shop.example.com"},
+                      "other": {"staff": "kept"}}
+    order.save(update_fields=["metadata"])
+    migration.drop_staff_from_public_metadata(apps, None)
+    order.refresh_from_db()
+    assert order.metadata == {"saleor_plugins.till": {"till": "Disk 1"},
+                              "other": {"staff": "kept"}}

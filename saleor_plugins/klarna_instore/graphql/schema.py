@@ -112,15 +112,29 @@ class KlarnaInstoreMutations(graphene.ObjectType):
     till_sale_cancel = TillSaleCancel.Field()
 
 
+def _sees_staff(info) -> bool:
+    """Who may see which staff member sold an order: order managers and till staff (users
+    or apps). orderByToken is public, so a customer or a token holder may not."""
+    from saleor.core.permissions import OrderPermissions
+
+    requester = get_user_or_app_from_context(info.context)
+    return bool(requester) and any(
+        requester.has_perms([permission]) for permission in
+        (OrderPermissions.MANAGE_ORDERS.value, TillPermissions.USE_TILL.value))
+
+
 def resolve_order_till_sale(root, info):
     sale = TillSaleModel.objects.filter(order_id=root.pk).select_related("staff").first()
     if sale is None:
         return None
-    staff = sale.staff
-    name = f"{staff.first_name} {staff.last_name}".strip() or staff.email if staff else ""
-    return TillOrderInfo(sale_id=graphene.Node.to_global_id("TillSale", sale.pk),
-                         till_name=sale.till_name, staff_name=name,
-                         staff_email=staff.email if staff else "")
+    shown = TillOrderInfo(sale_id=graphene.Node.to_global_id("TillSale", sale.pk),
+                          till_name=sale.till_name, staff_name=None, staff_email=None)
+    if _sees_staff(info):
+        staff = sale.staff
+        shown.staff_name = (f"{staff.first_name} {staff.last_name}".strip() or staff.email
+                            if staff else "")
+        shown.staff_email = staff.email if staff else ""
+    return shown
 
 
 # (Saleor type, field name, graphene field, resolver) added to Saleor's types.
