@@ -1,5 +1,5 @@
 """The till page in headless Chromium under its Content-Security-Policy: the login renews
-itself and ends on logout."""
+itself, ends on logout, and quick barcode scans each add one line to one sale."""
 import os
 from datetime import timedelta
 
@@ -7,6 +7,9 @@ import pytest
 import requests
 from django.utils import timezone
 
+from saleor_plugins.klarna_instore.models import TillSale
+
+from . import factories
 from .test_klarna_instore_browser import (  # noqa: F401 (fixtures)
     CHROMIUM,
     browser,
@@ -97,4 +100,24 @@ def test_item14_04_till_page_works_under_its_csp_renews_and_logs_out(
     assert refused_as(graphql(till_app.url, "{ tillSales { id } }", token)) == [
         "JSONWebTokenError"]
     assert TillSession.objects.filter(ended_at__isnull=True).count() == 0
+    assert errors == []
+
+
+def test_item15_11_ten_quick_scans_add_ten_lines_to_one_sale(browser, till_app, till_staff,
+                                                             shop):
+    skus = [f"SCAN-{number:02d}" for number in range(10)]
+    for sku in skus:
+        factories.create_variant("10.00", f"Vare {sku}", sku, warehouse=shop.warehouse)
+    page = browser.new_page()
+    errors = watch_errors(page)
+    log_in(page, till_app.url, till_staff)  # the article field has the focus
+    for sku in skus:  # a scanner: the code and Enter, without waiting for the page
+        page.keyboard.type(sku)
+        page.keyboard.press("Enter")
+    expect(page.locator("#cart-lines tr")).to_have_count(10, timeout=WAIT)
+    expect(page.locator("#item-count")).to_have_text("10", timeout=WAIT)
+    sale = TillSale.objects.get()
+    assert sorted(line.sku for line in sale.lines.all()) == skus
+    assert {line.quantity for line in sale.lines.all()} == {1}
+    assert page.input_value("#article") == "" and page.text_content("#article-error") == ""
     assert errors == []
