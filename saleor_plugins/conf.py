@@ -32,6 +32,7 @@ TAX_PLUGINS = (
     "saleor.plugins.webhook.plugin.WebhookPlugin",
 )
 
+JWT_DECODE_HANDLER = "saleor_plugins.klarna_instore.sessions.decode_token"
 LOCALE_MIDDLEWARE = "django.middleware.locale.LocaleMiddleware"
 REQUEST_CACHE_MIDDLEWARE = "saleor_plugins.core.request_cache.request_cache_middleware"
 
@@ -86,6 +87,12 @@ def configure(settings: dict) -> dict:
     languages = list(settings.get("LANGUAGES", []))
     codes = {code for code, _ in languages}
     settings["LANGUAGES"] = languages + [lang for lang in PACKAGE_LANGUAGES if lang[0] not in codes]
+
+    # The till's tokens expire and end on logout; other tokens keep Saleor's rules
+    # (see klarna_instore.sessions).
+    jwt = dict(settings.get("GRAPHQL_JWT", {}))
+    jwt["JWT_DECODE_HANDLER"] = JWT_DECODE_HANDLER
+    settings["GRAPHQL_JWT"] = jwt
 
     schedule = dict(settings.get("CELERY_BEAT_SCHEDULE", {}))
     schedule.update(beat_schedule())

@@ -11,6 +11,7 @@ package_urlpatterns = [
     # Keep the name "api": Saleor authenticates app tokens only on reverse("api").
     url(r"^graphql/", csrf_exempt(GraphQLView.as_view(schema=schema)), name="api"),
     url(r"^till/$", till_views.till_page, name="till"),
+    url(r"^till/assets/(?P<name>till\.(?:js|css))$", till_views.till_asset, name="till-asset"),
     url(r"^till/klarna/status/$", till_views.klarna_status_callback, name="till-klarna-status"),
     url(r"^till/klarna/notification/$", till_views.klarna_notification,
         name="till-klarna-notification"),

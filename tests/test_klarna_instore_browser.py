@@ -17,9 +17,9 @@ from .till_helpers import configure_till, till_staff  # noqa: F401 (fixture)
 
 CHROMIUM = "/usr/bin/chromium"
 try:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 except ImportError:  # pragma: no cover - the test extra installs it
-    sync_playwright = None
+    expect = sync_playwright = None
 
 pytestmark = [
     pytest.mark.skipif(not os.path.exists(CHROMIUM),
@@ -27,8 +27,9 @@ pytestmark = [
     pytest.mark.skipif(sync_playwright is None, reason="browser tests need playwright (test extra)"),
     pytest.mark.django_db(transaction=True),
 ]
-# Playwright's sync API keeps an event loop on this thread; the Django calls made here
-# (fixtures, assertions) are plain synchronous code.
+# The page forbids eval (its Content-Security-Policy), so waits use locators, not
+# wait_for_function. Playwright's sync API keeps an event loop on this thread; the Django
+# calls made here (fixtures, assertions) are plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 SCREENSHOTS = Path(state_dir()) / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
@@ -100,7 +101,7 @@ def test_sell_with_klarna_from_search_to_paid_order(browser, till_app, till_staf
     focused = page.evaluate("document.activeElement.textContent")
     page.keyboard.press("Enter")
     picked = "Krus" if "Krus" in focused else "Kaffe Fjell"
-    page.wait_for_function("document.querySelectorAll('#cart-lines tr').length >= 1")
+    page.locator("#cart-lines tr").first.wait_for()
     if picked == "Kaffe Fjell":  # the list order is by name; pick the mug explicitly
         scan(page, "krus")
     line_row(page, "Krus").wait_for()
@@ -108,8 +109,7 @@ def test_sell_with_klarna_from_search_to_paid_order(browser, till_app, till_staf
     qty = line_row(page, "Kaffe Fjell").locator("input.qty")
     qty.fill("3")
     qty.press("Tab")
-    page.wait_for_function(
-        "document.querySelector('#total').textContent.includes('476.50')")
+    expect(page.locator("#total")).to_contain_text("476.50")
     price = line_row(page, "Krus").locator("input.price")
     price.fill("79.50")
     price.press("Tab")
@@ -121,7 +121,7 @@ def test_sell_with_klarna_from_search_to_paid_order(browser, till_app, till_staf
     page.fill("#text-amount", "10")
     page.press("#text-amount", "Enter")
     line_row(page, "Gavepapir").wait_for()
-    page.wait_for_function("document.querySelector('#total').textContent.includes('476.50')")
+    expect(page.locator("#total")).to_contain_text("476.50")
     assert page.text_content("#item-count") == "4"
     assert "95.30" in page.text_content("#vat-total")
     assert "95.30" in page.text_content(".vat-group")
@@ -130,7 +130,7 @@ def test_sell_with_klarna_from_search_to_paid_order(browser, till_app, till_staf
     page.press("#customer-search", "Enter")
     page.wait_for_selector("#customer-picks:not(.hidden)")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelector('#phone').value === '+4722334455'")
+    expect(page.locator("#phone")).to_have_value("+4722334455")
     assert page.input_value("#email") == "kari@example.com"
     shot(page, "till-cart-desktop")
     page.set_viewport_size(PHONE)
@@ -156,8 +156,7 @@ def test_sell_with_klarna_from_search_to_paid_order(browser, till_app, till_staf
     page.wait_for_selector("#payment-status[data-status=PAID]", timeout=15000)
     assert not page.is_disabled("#ok")
     page.click("#ok")
-    page.wait_for_function(
-        "document.querySelector('#waiting-title').textContent.includes('Sale finished')")
+    expect(page.locator("#waiting-title")).to_contain_text("Sale finished")
     shot(page, "till-paid-desktop")
 
     order = Order.objects.get()
@@ -185,8 +184,7 @@ def test_cancel_during_payment_on_a_phone(browser, till_app, till_staff, shop, k
     page.wait_for_selector("#payment-status[data-status=OPENED]", timeout=15000)
     shot(page, "till-waiting-phone")
     page.click("#cancel")
-    page.wait_for_function(
-        "document.querySelector('#waiting-title').textContent.includes('cancelled')")
+    expect(page.locator("#waiting-title")).to_contain_text("cancelled")
     shot(page, "till-cancelled-phone")
     assert klarna.state.hpp[klarna.outbox[0]["session_id"]]["status"] == "DISABLED"
     customer_page.reload()

@@ -49,6 +49,10 @@ NON_STAFF_ACCESS = {
     "productSubscriptionResume": "customer",
     "productSubscriptionSkipNext": "customer",
     "productSubscriptionUpdate": "customer",
+    # the till's login: the password or a refresh token is the credential
+    "tillLogin": "public",
+    "tillLogout": "public",
+    "tillTokenRefresh": "public",
 }
 
 OPERATIONS = package_operations()

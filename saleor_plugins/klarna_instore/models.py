@@ -121,3 +121,27 @@ class TillPaymentLink(models.Model):
 
     class Meta:
         ordering = ("pk",)
+
+
+class TillSession(models.Model):
+    """A staff member logged in at a till: the server side of the till's tokens.
+
+    Access tokens name the session (``till_session`` claim) and are refused once it has
+    ended; the refresh token is stored only as a hash and changes on every refresh.
+    """
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    refresh_hash = models.CharField(max_length=64)
+    previous_refresh_hash = models.CharField(max_length=64, blank=True, default="")
+    password_stamp = models.CharField(max_length=64, help_text="Ends with a password change.")
+    created_at = models.DateTimeField(default=timezone.now)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+    idle_until = models.DateTimeField(help_text="No refresh after this: logged out.")
+    expires_at = models.DateTimeField(help_text="The longest a login lasts.")
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=16, blank=True, default="")
+
+    class Meta:
+        ordering = ("-created_at", "-pk")

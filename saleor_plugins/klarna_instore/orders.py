@@ -61,7 +61,8 @@ def create_order(sale, fulfil: bool = True):
         status=OrderStatus.UNFULFILLED,
         total_net=Money(totals.net, currency),
         total_gross=Money(totals.total, currency),
-        metadata={METADATA_KEY: {"till": sale.till_name, "staff": _staff_name(sale.staff)}},
+        # public metadata is shown to anyone holding the order's token: no staff in it
+        metadata={METADATA_KEY: {"till": sale.till_name}},
         private_metadata={METADATA_KEY: till_info},
     )
     order_lines = []

@@ -1,13 +1,42 @@
-"""The till page: server-rendered HTML and a small script that uses only /graphql/."""
-import json
+"""The till page: server-rendered HTML, a stylesheet and a script that uses only /graphql/.
+
+The page runs under a strict Content-Security-Policy: no inline script or style, scripts,
+styles and requests only from this site, never inside a frame.
+"""
+import functools
+import hashlib
+from pathlib import Path
 
 from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .plugin import PLUGIN_ID
+
+ASSET_DIR = Path(__file__).resolve().parent / "static" / "klarna_instore"
+ASSET_TYPES = {"till.js": "text/javascript; charset=utf-8",
+               "till.css": "text/css; charset=utf-8"}
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "require-trusted-types-for 'script'",
+])
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
 
 
 def script_texts() -> dict:
@@ -26,7 +55,7 @@ def script_texts() -> dict:
         "waiting": _("Waiting for response from Klarna"),
         "paidDone": _("Paid. Press OK to finish."),
         "finished": _("Sale finished. Order %(number)s; the receipt is sent by e-mail."),
-        "noMatch": _("No product matches."),
+        "noMatch": _("No product matches %(text)s."),
         "noCustomer": _("No customer matches."),
         "remove": _("Remove"),
         "quantity": _("Quantity"),
@@ -35,6 +64,7 @@ def script_texts() -> dict:
         "items": _("Items"),
         "vatRate": _("VAT %(rate)s %%"),
         "loginFailed": _("Wrong e-mail or password."),
+        "loginEnded": _("Your till login has ended. Log in again."),
         "noPermission": _("Your account may not use the till."),
         "text": _("Text"),
         "choose": _("Choose"),
@@ -42,6 +72,33 @@ def script_texts() -> dict:
         "cancelled": _("The sale was cancelled. Nothing was charged."),
         "error": _("Something went wrong. Try again."),
     }
+
+
+@functools.lru_cache(maxsize=None)
+def _asset(name: str):
+    content = (ASSET_DIR / name).read_bytes()
+    return content, hashlib.sha256(content).hexdigest()[:12]
+
+
+def asset_url(name: str) -> str:
+    return reverse("till-asset", kwargs={"name": name}) + "?v=" + _asset(name)[1]
+
+
+def _secured(response):
+    for header, value in SECURITY_HEADERS.items():
+        response[header] = value
+    return response
+
+
+def render_asset(request, name):
+    if name not in ASSET_TYPES:
+        raise Http404
+    content, version = _asset(name)
+    response = HttpResponse(content, content_type=ASSET_TYPES[name])
+    # versioned URLs never change; an unversioned or old one is checked again each time
+    response["Cache-Control"] = ("public, max-age=31536000, immutable"
+                                 if request.GET.get("v") == version else "no-cache")
+    return _secured(response)
 
 
 def render_till_page(request):
@@ -53,19 +110,19 @@ def render_till_page(request):
     requested = request.GET.get("lang", "")
     if requested in dict(languages):
         translation.activate(requested)
-    language = translation.get_language() or settings.LANGUAGE_CODE
+    language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
     context = {
         "licensed": bool(plugin and plugin.active),
-        "api_url": reverse("api"),
-        "language": language.split("-")[0],
+        "language": language,
         "languages": languages,
-        "currency": settings.DEFAULT_CURRENCY,
-        "texts_json": json.dumps(script_texts()).replace("<", "\\u003c"),
+        "config": {"api": reverse("api"), "language": language,
+                   "currency": settings.DEFAULT_CURRENCY, "texts": script_texts()},
+        "css_url": asset_url("till.css"),
+        "js_url": asset_url("till.js"),
         "default_vat_rate": plugin.config.default_vat_rate if plugin else 25,
     }
     response = render(request, "klarna_instore/till.html", context)
     if requested in dict(languages):
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, requested, samesite="Lax")
     response["Cache-Control"] = "no-store"
-    response["X-Frame-Options"] = "DENY"
-    return response
+    return _secured(response)

@@ -62,4 +62,18 @@ class KlarnaInstorePlugin(PackagePlugin):
             "default_warehouse", "string", "", "Warehouse of other tills (slug)",
             "For tills not listed above. Empty: the shop's only warehouse, if it has one.",
         ),
+        ConfigField(
+            "login_token_minutes", "integer", 5, "Till login token lifetime (minutes)",
+            "The till renews its token with a refresh token; a stolen token soon stops working.",
+            min_value=1, max_value=60,
+        ),
+        ConfigField(
+            "login_idle_minutes", "integer", 60, "Log a till out after this long unused (minutes)",
+            "", min_value=5, max_value=1440,
+        ),
+        ConfigField(
+            "login_max_hours", "integer", 12, "Longest till login (hours)",
+            "Staff log in again after this, however busy the till is.", min_value=1,
+            max_value=72,
+        ),
     )

@@ -43,6 +43,10 @@ GATEWAY_ID = "saleor_plugins.klarna"
 MAX_LINES = 200
 MAX_QUANTITY = 9999
 MAX_PRICE = Decimal("999999.99")
+# A customer search lists at most this many, and needs this much text (a number aside).
+CUSTOMER_RESULTS = 10
+MAX_CUSTOMER_RESULTS = 20
+MIN_CUSTOMER_SEARCH = 3
 # Hosted page statuses after which the link cannot be paid any more.
 LINK_FINAL = {"COMPLETED", "CANCELLED", "DISABLED", "EXPIRED"}
 
@@ -188,27 +192,42 @@ def product_search(query: str, limit: int = 20, pricer: Optional[Pricer] = None
     return results
 
 
-def customer_search(query: str, limit: int = 20):
-    """Customers by name, e-mail, phone (any format) or customer number (their ID)."""
+def customers():
+    """Who the till may sell to: active customer accounts, never staff."""
     from saleor.account.models import User
 
+    return User.objects.filter(is_active=True, is_staff=False, is_superuser=False)
+
+
+def customer_search(query: str, limit: int = CUSTOMER_RESULTS):
+    """Customers by name, e-mail, phone (any format) or customer number (their ID).
+
+    Names and e-mail need ``MIN_CUSTOMER_SEARCH`` characters; a number alone is a phone
+    number or an exact customer number. At most ``MAX_CUSTOMER_RESULTS``."""
     text = " ".join((query or "").split())[:100]
     if not text:
         return []
+    compact = text.replace(" ", "").replace("+", "").replace("-", "")
+    digits = "".join(ch for ch in text if ch.isdigit())
+    is_number = bool(digits) and len(digits) == len(compact)
+    if not is_number and len(text.replace(" ", "")) < MIN_CUSTOMER_SEARCH:
+        raise TillError(_("Type at least %(count)d characters to find a customer.")
+                        % {"count": MIN_CUSTOMER_SEARCH}, ErrorCode.INVALID, "search")
     condition = Q()
     for word in text.split()[:4]:
         condition &= (Q(first_name__icontains=word) | Q(last_name__icontains=word)
                       | Q(email__icontains=word))
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if digits and len(digits) == len(text.replace(" ", "").replace("+", "").replace("-", "")):
+    if is_number and len(compact) < MIN_CUSTOMER_SEARCH:
+        condition = Q(pk=int(digits))  # a short number is a customer number, nothing else
+    elif is_number:
         if len(digits) >= 4:
             local = digits.lstrip("0")
             condition |= Q(addresses__phone__contains=local[-8:]) | Q(
                 default_billing_address__phone__contains=local[-8:])
         if len(digits) <= 9:
             condition |= Q(pk=int(digits))
-    limit = max(1, min(limit, 50))
-    users = (User.objects.filter(condition, is_active=True)
+    limit = max(1, min(limit, MAX_CUSTOMER_RESULTS))
+    users = (customers().filter(condition)
              .select_related("default_billing_address").distinct().order_by("email"))
     return list(users[:limit])
 

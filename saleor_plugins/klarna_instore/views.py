@@ -58,3 +58,9 @@ def till_page(request):
     from .page import render_till_page
 
     return render_till_page(request)
+
+
+def till_asset(request, name):
+    from .page import render_asset
+
+    return render_asset(request, name)

@@ -170,10 +170,13 @@ class TillCustomerSet(TillMutation):
 
     @classmethod
     def change(cls, info, sale_id, customer_id=None, phone=None, email=None):
-        from saleor.account.models import User
-
         pk = sale_pk(sale_id)
-        customer = _object(User, customer_id, "User", "customerId") if customer_id else None
+        customer = None
+        if customer_id:  # customers only: a staff account is not found
+            customer = till.customers().filter(pk=_pk(customer_id, "User", "customerId")).first()
+            if customer is None:
+                raise TillRefusal(_("Couldn't find it: %(id)s") % {"id": customer_id},
+                                  ErrorCode.NOT_FOUND, "customerId")
         return till.set_customer(pk, customer, phone, email)
 
 

@@ -10,6 +10,7 @@ from ...core.permissions import TillPermissions
 from ...graphql.ids import pk_from_global_id
 from .. import till
 from ..models import SALE_STATUSES, TillSale as TillSaleModel
+from .login import TillLogin, TillLogout, TillTokenRefresh
 from .mutations import (
     TillCustomerSet,
     TillLineAdd,
@@ -48,10 +49,11 @@ class KlarnaInstoreQueries(graphene.ObjectType):
     )
     till_customers = graphene.List(
         graphene.NonNull(TillCustomer), required=True,
-        search=graphene.String(required=True,
-                               description="Name, e-mail, phone or customer number."),
-        first=graphene.Int(),
-        description="Customers for the till (USE_TILL).",
+        search=graphene.String(
+            required=True, description="Name, e-mail or phone (at least 3 characters), or a "
+                                       "customer number."),
+        first=graphene.Int(description="At most 20; default 10."),
+        description="Customer accounts (never staff) for the till (USE_TILL).",
     )
     till_sale = graphene.Field(TillSale, id=graphene.ID(required=True),
                                description="One till sale (USE_TILL).")
@@ -72,7 +74,11 @@ class KlarnaInstoreQueries(graphene.ObjectType):
 
     def resolve_till_customers(self, info, search, first=None):
         _require_till(info)
-        return [TillCustomer.from_user(u) for u in till.customer_search(search, _limit(first))]
+        try:
+            found = till.customer_search(search, first or till.CUSTOMER_RESULTS)
+        except till.TillError as error:
+            raise GraphQLError(error.message)
+        return [TillCustomer.from_user(u) for u in found]
 
     def resolve_till_sale(self, info, id):
         _require_till(info)
@@ -91,6 +97,9 @@ class KlarnaInstoreQueries(graphene.ObjectType):
 
 
 class KlarnaInstoreMutations(graphene.ObjectType):
+    till_login = TillLogin.Field()
+    till_token_refresh = TillTokenRefresh.Field()
+    till_logout = TillLogout.Field()
     till_sale_create = TillSaleCreate.Field()
     till_line_add = TillLineAdd.Field()
     till_text_line_add = TillTextLineAdd.Field()
@@ -103,15 +112,29 @@ class KlarnaInstoreMutations(graphene.ObjectType):
     till_sale_cancel = TillSaleCancel.Field()
 
 
+def _sees_staff(info) -> bool:
+    """Who may see which staff member sold an order: order managers and till staff (users
+    or apps). orderByToken is public, so a customer or a token holder may not."""
+    from saleor.core.permissions import OrderPermissions
+
+    requester = get_user_or_app_from_context(info.context)
+    return bool(requester) and any(
+        requester.has_perms([permission]) for permission in
+        (OrderPermissions.MANAGE_ORDERS.value, TillPermissions.USE_TILL.value))
+
+
 def resolve_order_till_sale(root, info):
     sale = TillSaleModel.objects.filter(order_id=root.pk).select_related("staff").first()
     if sale is None:
         return None
-    staff = sale.staff
-    name = f"{staff.first_name} {staff.last_name}".strip() or staff.email if staff else ""
-    return TillOrderInfo(sale_id=graphene.Node.to_global_id("TillSale", sale.pk),
-                         till_name=sale.till_name, staff_name=name,
-                         staff_email=staff.email if staff else "")
+    shown = TillOrderInfo(sale_id=graphene.Node.to_global_id("TillSale", sale.pk),
+                          till_name=sale.till_name, staff_name=None, staff_email=None)
+    if _sees_staff(info):
+        staff = sale.staff
+        shown.staff_name = (f"{staff.first_name} {staff.last_name}".strip() or staff.email
+                            if staff else "")
+        shown.staff_email = staff.email if staff else ""
+    return shown
 
 
 # (Saleor type, field name, graphene field, resolver) added to Saleor's types.

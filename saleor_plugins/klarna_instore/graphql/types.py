@@ -234,5 +234,8 @@ class TillSale(graphene.ObjectType):
 class TillOrderInfo(graphene.ObjectType):
     sale_id = graphene.ID(required=True)
     till_name = graphene.String(required=True)
-    staff_name = graphene.String(required=True)
-    staff_email = graphene.String(required=True)
+    staff_name = graphene.String(
+        description="Who sold it; null unless the requester has MANAGE_ORDERS or USE_TILL.")
+    staff_email = graphene.String(
+        description="The staff member's e-mail; null unless the requester has MANAGE_ORDERS "
+                    "or USE_TILL.")

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('warehouse', '0009_remove_invalid_allocation'),
-        ('saleor_plugins_klarna_instore', '0001_initial'),
+        ('saleor_plugins_klarna_instore', '0003_order_metadata_without_staff'),
     ]
 
     operations = [
