@@ -353,6 +353,11 @@ def _require_no_renewal_in_progress(subscription):
 
 def pause(subscription, until: datetime.date, config):
     _require_open(subscription)
+    if subscription.status == Subscription.PAYMENT_REQUIRED:
+        # the status is what says a new payment method is needed: PAUSED would hide it
+        raise SubscriptionError(
+            _("Your payment method was declined. Update the payment method before pausing."),
+            "subscription_payment_required")
     if until <= today(config):
         raise SubscriptionError(_("Pause until a date in the future."), "invalid", "until")
     _require_no_renewal_in_progress(subscription)
@@ -366,8 +371,9 @@ def resume(subscription, config):
     from saleor_plugins.klarna.models import KlarnaCustomerToken
 
     _require_open(subscription)
-    if subscription.status == Subscription.PAYMENT_REQUIRED:
-        # a new token from a later Klarna purchase replaces the declined one
+    if subscription.status == Subscription.PAYMENT_REQUIRED or not has_usable_token(
+            subscription):
+        # a new token from a later Klarna purchase replaces the declined (or cancelled) one
         token = KlarnaCustomerToken.objects.filter(
             user_id=subscription.user_id, status=KlarnaCustomerToken.ACTIVE,
         ).exclude(token_id=subscription.klarna_token_id).first()
@@ -381,6 +387,20 @@ def resume(subscription, config):
     place_next(subscription, first_unsettled_cycle(subscription), delivery_calendar(config),
                today(config))
     subscription.save()
+
+
+def has_usable_token(subscription) -> bool:
+    """False when the subscription's Klarna token is known to be cancelled (e.g. by
+    another subscription's hard decline on the same token while this one was paused)."""
+    from saleor_plugins.klarna.models import KlarnaCustomerToken
+
+    if subscription.gateway != KLARNA_GATEWAY:
+        return True
+    if not subscription.klarna_token_id:
+        return False
+    return not KlarnaCustomerToken.objects.filter(
+        token_id=subscription.klarna_token_id).exclude(
+        status=KlarnaCustomerToken.ACTIVE).exists()
 
 
 def first_unsettled_cycle(subscription) -> int:
