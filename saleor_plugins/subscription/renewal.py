@@ -17,13 +17,12 @@ from typing import Optional
 from django.db import transaction
 from django.utils import timezone
 
-from . import notifications, parcels
+from . import notifications, parcels, replan
 from .models import MONTHLY, ChargeAttempt, MonthlyInvoice, Renewal, Subscription
 from .subscriptions import (
     DUMMY_GATEWAY,
     KLARNA_GATEWAY,
     advance,
-    delivery_calendar,
     place_next,
     renewal_prices,
 )
@@ -221,7 +220,6 @@ def renew(subscription_pk: int, config, today: datetime.date, force=False) -> st
     from saleor.order.actions import order_created
     from saleor.plugins.manager import get_plugins_manager
 
-    calendar = delivery_calendar(config)
     with notifications.after_success(), transaction.atomic():
         subscription = (Subscription.objects.select_for_update(skip_locked=True, of=("self",))
                         .select_related("user", "variant__product", "shipping_address",
@@ -229,6 +227,8 @@ def renew(subscription_pk: int, config, today: datetime.date, force=False) -> st
                         .filter(pk=subscription_pk).first())
         if subscription is None:
             return LOCKED
+        # read under the lock; re-plans it first if planned with an older calendar
+        calendar = replan.calendar_for_renewal(subscription, config, today)
         if subscription.status == Subscription.PAUSED and subscription.paused_until and \
                 subscription.paused_until <= today:
             subscription.status = Subscription.ACTIVE

@@ -176,6 +176,7 @@ def place_next(subscription: Subscription, cycle: int, calendar, earliest_order_
     subscription.next_delivery_date = delivery
     subscription.next_order_date = calendar.order_date(delivery)
     subscription.due_on = subscription.next_order_date
+    subscription.calendar_key = calendar.key
 
 
 def advance(subscription: Subscription, calendar, today_: datetime.date):

@@ -13,7 +13,7 @@ from saleor.graphql.utils import get_user_or_app_from_context
 from ...core import request_cache
 from ...core.permissions import SubscriptionPermissions
 from ...graphql.ids import pk_from_global_id, visible_checkout
-from .. import models, scheduling, subscriptions
+from .. import models, replan, scheduling, subscriptions
 from ..checkout_lines import CACHE_SECTION
 from ..subscriptions import SubscriptionError as DomainError
 from .types import (
@@ -210,6 +210,7 @@ class SubscriptionHolidayAdd(BaseMutation):
     def perform_mutation(cls, _root, info, date, name=""):
         holiday, _created = models.Holiday.objects.update_or_create(
             date=date, defaults={"name": (name or "").strip()[:120]})
+        replan.request()
         return cls(holiday=SubscriptionHoliday(date=holiday.date, name=holiday.name))
 
 
@@ -226,6 +227,7 @@ class SubscriptionHolidayDelete(BaseMutation):
         deleted, _rows = models.Holiday.objects.filter(date=date).delete()
         if not deleted:
             raise _error("date", _("That date is not a holiday."), CODES.NOT_FOUND)
+        replan.request()
         return cls(ok=True)
 
 
