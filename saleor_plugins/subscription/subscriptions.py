@@ -430,30 +430,20 @@ def cancel(subscription):
     subscription.save()
 
 
-def extend(subscription, deliveries: int):
-    if not subscription.deliveries_total:
-        raise SubscriptionError(_("This subscription runs until cancelled."),
-                                "subscription_not_fixed_term", "deliveries")
-    if deliveries < 1 or deliveries > 1000:
-        raise SubscriptionError(_("Extend by 1 to 1000 deliveries."), "invalid", "deliveries")
-    if subscription.status == Subscription.CANCELLED:
-        raise SubscriptionError(_("This subscription has ended."), "subscription_ended")
-    subscription.deliveries_total += deliveries
-    if subscription.status == Subscription.COMPLETED:
-        subscription.status = Subscription.ACTIVE
-    subscription.save()
-
-
 def change(subscription, config, *, plan=None, interval=None, quantity=None,
-           next_delivery_date=None, shipping_address=None, comment=None, billing=None):
-    """Change what and when; ``None`` leaves a field as it is."""
+           next_delivery_date=None, shipping_address=None, shipping_method=None,
+           comment=None, billing=None):
+    """Change what and when; ``None`` leaves a field as it is (the plan's terms: ``terms``,
+    the shipping method: ``shipping_methods``)."""
+    from . import shipping_methods, terms
+
     if comment is not None:
         if len(comment) > 2000:
             raise SubscriptionError(_("A comment has at most 2000 characters."), "invalid",
                                     "comment")
         subscription.comment = comment.strip()
     schedule_change = any(v is not None for v in (plan, interval, quantity, next_delivery_date,
-                                                  shipping_address, billing))
+                                                  shipping_address, shipping_method, billing))
     if schedule_change:
         _require_open(subscription)
         _require_no_renewal_in_progress(subscription)
@@ -468,8 +458,7 @@ def change(subscription, config, *, plan=None, interval=None, quantity=None,
                 pk=plan.pk).exists():
             raise SubscriptionError(_("This product cannot be bought with this plan."),
                                     "subscription_plan_not_offered", "planId")
-        subscription.plan = plan
-        subscription.later_order_discount = plan.later_order_discount
+        terms.switch_plan(subscription, plan)
     if interval is not None or plan is not None:
         code = interval or subscription.interval
         try:
@@ -496,6 +485,9 @@ def change(subscription, config, *, plan=None, interval=None, quantity=None,
             raise SubscriptionError(_("The shop does not deliver on that day."),
                                     "subscription_date_closed", "nextDeliveryDate")
         reanchor(subscription, next_delivery_date, calendar)
+    if shipping_address is not None or shipping_method is not None:
+        shipping_methods.check(subscription, shipping_address or subscription.shipping_address,
+                               shipping_method)
     if shipping_address is not None:
         shipping_address.save()
         subscription.shipping_address = shipping_address
