@@ -85,6 +85,7 @@ def build(count, token_id):
     from saleor.account.models import User
 
     from saleor_plugins.subscription.models import Subscription
+    from saleor_plugins.subscription.scheduling import DeliveryCalendar
     from tests import factories
 
     zone = factories.create_shipping_zone(countries=["NO"], price="49.00")
@@ -104,7 +105,8 @@ def build(count, token_id):
                      shipping_method=zone.shipping_methods.get(),
                      shipping_method_name="Posten", shipping_price=Decimal("49.00"),
                      shipping_address=address, billing_address=address,
-                     gateway="saleor_plugins.klarna", klarna_token_id=token_id)
+                     gateway="saleor_plugins.klarna", klarna_token_id=token_id,
+                     calendar_key=DeliveryCalendar().key)  # planned as checkout plans
         for user in users], batch_size=1000)
     return variant, zone.shipping_methods.get()
 

@@ -73,9 +73,11 @@ def people(db, customer):
 
 @pytest.fixture
 def subscription(shop, customer, subscriptions_on):
-    plan = create_plan(shop.coffee, intervals=("1w", "2w"), deliveries=3)
+    plan = create_plan(shop.coffee, intervals=("1w", "2w"), deliveries=3, max_deliveries=6)
     return make_subscription(customer, shop.coffee, shop_today(), "1w", plan=plan,
-                             deliveries_total=3, comment="Ring på")
+                             deliveries_total=3, comment="Ring på",
+                             shipping_method=shop.shipping_method,
+                             shipping_method_name=shop.shipping_method.name)
 
 
 def sid(subscription):
@@ -333,3 +335,186 @@ def test_picking_list_per_customer_with_one_off_orders_and_comments(
         "subscriptionPickingListDocument"]
     assert pdf["filename"] == f"picking-list-{delivery.isoformat()}.pdf"
     assert base64.b64decode(pdf["contentBase64"]).startswith(b"%PDF")
+
+
+def test_item14_18_extending_a_long_completed_subscription_plans_from_today(
+        api, people, shop, customer, subscriptions_on):
+    from .subscription_helpers import run_renewals
+
+    plan = create_plan(shop.coffee, intervals=("1w",), deliveries=2)
+    anchor = shop_today() - days(140)
+    ended = make_subscription(customer, shop.coffee, anchor, "1w", plan=plan,
+                              deliveries_total=2)
+    run_renewals(anchor + days(7))  # the second and last delivery, twenty weeks ago
+    ended.refresh_from_db()
+    assert ended.status == Subscription.COMPLETED and ended.next_delivery_date < shop_today()
+    result = api(people.manager).data(EXTEND, {"id": sid(ended), "n": 1})[
+        "productSubscriptionExtend"]
+    assert result["subscriptionErrors"] == []
+    assert result["subscription"]["status"] == "ACTIVE"
+    ended.refresh_from_db()
+    # the first delivery of the schedule whose order can still be made: today
+    assert ended.next_delivery_date == ended.next_order_date == shop_today()
+    assert (ended.next_delivery_date - anchor).days % 7 == 0
+    run_renewals(shop_today())
+    renewal = Renewal.objects.get(subscription=ended, cycle=ended.next_cycle)
+    assert renewal.delivery_date == shop_today() and renewal.status == Renewal.PAID
+
+
+def test_item14_22_plan_switch_takes_the_whole_plans_terms(
+        api, people, shop, customer, subscriptions_on):
+    from .subscription_helpers import run_renewals
+
+    open_ended = create_plan(shop.coffee, intervals=("1w",), later="5",
+                             pricing_mode="floating")
+    trial = create_plan(shop.coffee, intervals=("1w",), later="40", deliveries=2,
+                        name="Prøveabonnement")
+    subscription = make_subscription(customer, shop.coffee, shop_today(), "1w",
+                                     plan=open_ended, pricing_mode="floating",
+                                     later_order_discount=Decimal("5"))
+    shop.coffee.price_override_amount = Decimal("139.00")  # the catalogue price today
+    shop.coffee.save()
+    result = api(people.owner).data(UPDATE, {"id": sid(subscription), "input": {
+        "planId": gid("SubscriptionPlan", trial.pk)}})["productSubscriptionUpdate"]
+    assert result["subscriptionErrors"] == []
+    subscription.refresh_from_db()
+    assert (subscription.plan, subscription.pricing_mode, subscription.later_order_discount,
+            subscription.deliveries_total) == (trial, "fixed", Decimal("40"), 2)
+    assert subscription.unit_price == Decimal("139.00")  # fixed from the switch on
+    run_renewals(subscription.next_order_date)
+    renewal = Renewal.objects.get(subscription=subscription, cycle=1)
+    assert renewal.order.total.gross.amount == Decimal("83.40") + Decimal("49.00")
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.COMPLETED  # the trial's two deliveries
+
+
+def test_item14_22_switch_to_a_plan_with_fewer_deliveries_than_made_is_refused(
+        api, people, shop, customer, subscriptions_on):
+    open_ended = create_plan(shop.coffee, intervals=("1w",))
+    trial = create_plan(shop.coffee, intervals=("1w",), later="40", deliveries=2)
+    subscription = make_subscription(customer, shop.coffee, shop_today(), "1w",
+                                     plan=open_ended, deliveries_made=3)
+    errors = api(people.owner).data(UPDATE, {"id": sid(subscription), "input": {
+        "planId": gid("SubscriptionPlan", trial.pk)}})["productSubscriptionUpdate"][
+        "subscriptionErrors"]
+    assert errors[0]["code"] == "SUBSCRIPTION_PLAN_TOO_SHORT" and errors[0]["field"] == "planId"
+    subscription.refresh_from_db()
+    assert subscription.plan == open_ended and subscription.later_order_discount == 0
+    assert subscription.deliveries_total is None
+
+
+def test_item14_22_customers_extend_only_up_to_the_plans_maximum(
+        api, people, shop, customer, subscriptions_on):
+    plan = create_plan(shop.coffee, intervals=("1w",), deliveries=3)
+    subscription = make_subscription(customer, shop.coffee, shop_today(), "1w", plan=plan,
+                                     deliveries_total=3)
+    owner, manager = api(people.owner), api(people.manager)
+
+    def extend(client, n):
+        return client.data(EXTEND, {"id": sid(subscription), "n": n})[
+            "productSubscriptionExtend"]["subscriptionErrors"]
+
+    # a plan without a maximum cannot be extended by customers
+    assert extend(owner, 1)[0]["code"] == "SUBSCRIPTION_EXTENSION_LIMIT"
+    subscription.refresh_from_db()
+    assert subscription.deliveries_total == 3
+    SubscriptionPlan.objects.filter(pk=plan.pk).update(max_deliveries=6)
+    assert extend(owner, 2000)[0]["code"] == "SUBSCRIPTION_EXTENSION_LIMIT"
+    assert extend(owner, 3) == []
+    assert extend(owner, 1)[0]["message"] == "This subscription cannot be extended further."
+    assert extend(owner, 0)[0]["code"] == "INVALID"
+    subscription.refresh_from_db()
+    assert subscription.deliveries_total == 6
+    # staff with the permission may go past the plan, up to 1000 deliveries in all
+    assert extend(manager, 10) == []
+    assert extend(manager, 1000)[0]["code"] == "SUBSCRIPTION_EXTENSION_LIMIT"
+    subscription.refresh_from_db()
+    assert subscription.deliveries_total == 16
+
+
+def test_item14_22_plan_maximum_is_set_by_staff_and_checked(api, people, shop):
+    client = api(people.manager)
+    base = {"name": "Kaffe 6", "productId": gid("Product", shop.coffee.product_id),
+            "intervals": ["1w"]}
+    created = client.data(PLAN_CREATE.replace("deliveries }", "deliveries maxDeliveries }"), {
+        "input": dict(base, deliveries=6, maxDeliveries=12)})["subscriptionPlanCreate"]
+    assert created["subscriptionErrors"] == [] and created["plan"]["maxDeliveries"] == 12
+    for bad in ({"deliveries": 6, "maxDeliveries": 5}, {"maxDeliveries": 4},
+                {"deliveries": 6, "maxDeliveries": 1001}):
+        errors = client.data(PLAN_CREATE, {"input": dict(base, **bad)})[
+            "subscriptionPlanCreate"]["subscriptionErrors"]
+        assert errors and errors[0]["field"] == "maxDeliveries", (bad, errors)
+
+
+DANISH_ADDRESS = {"firstName": "Karen", "lastName": "Hansen", "streetAddress1": "Nørregade 1",
+                  "city": "København", "postalCode": "1165", "country": "DK"}
+SWEDISH_ADDRESS = {"firstName": "Karin", "lastName": "Svensson",
+                   "streetAddress1": "Drottninggatan 1", "city": "Stockholm",
+                   "postalCode": "111 51", "country": "SE"}
+SHIPPING = "query($id: ID!, $country: CountryCode) { productSubscription(id: $id) { " \
+           "shippingMethodName shippingPrice { amount } " \
+           "availableShippingMethods(country: $country) { id name price { amount } } } }"
+
+
+@pytest.fixture
+def shipped(shop, customer, subscriptions_on):
+    """A subscription shipped with the shop's method (Norway and Sweden, 49.00)."""
+    return make_subscription(customer, shop.coffee, shop_today(), "1w",
+                             shipping_method=shop.shipping_method,
+                             shipping_method_name=shop.shipping_method.name)
+
+
+def test_item14_23_address_change_needs_a_shipping_method_that_ships_there(
+        api, people, shipped, shop):
+    subscription = shipped
+    danish = factories.create_shipping_zone(countries=["DK"], price="99.00",
+                                            name="Danmark").shipping_methods.get()
+    client = api(people.owner)
+    refused = client.data(UPDATE, {"id": sid(subscription), "input": {
+        "shippingAddress": DANISH_ADDRESS}})["productSubscriptionUpdate"]
+    [error] = refused["subscriptionErrors"]
+    assert (error["code"], error["field"]) == (
+        "SUBSCRIPTION_SHIPPING_METHOD_UNAVAILABLE", "shippingMethodId")
+    subscription.refresh_from_db()
+    assert subscription.shipping_address.country.code == "NO"
+    assert subscription.shipping_method == shop.shipping_method
+    # the customer sees which methods ship to the new country, and picks one
+    offered = client.data(SHIPPING, {"id": sid(subscription), "country": "DK"})[
+        "productSubscription"]["availableShippingMethods"]
+    assert [(m["id"], m["price"]["amount"]) for m in offered] == [
+        (gid("ShippingMethod", danish.pk), 99.0)]
+    moved = client.data(UPDATE, {"id": sid(subscription), "input": {
+        "shippingAddress": DANISH_ADDRESS, "shippingMethodId": offered[0]["id"]}})[
+        "productSubscriptionUpdate"]
+    assert moved["subscriptionErrors"] == []
+    subscription.refresh_from_db()
+    assert subscription.shipping_address.country.code == "DK"
+    assert (subscription.shipping_method, subscription.shipping_method_name,
+            subscription.shipping_price) == (danish, danish.name, Decimal("99.00"))
+    shown = client.data(SHIPPING, {"id": sid(subscription)})["productSubscription"]
+    assert shown["shippingPrice"]["amount"] == 99.0
+    # the Danish method does not ship to Sweden; Norway's (which does) is priced again
+    back = client.data(UPDATE, {"id": sid(subscription), "input": {
+        "shippingAddress": SWEDISH_ADDRESS}})["productSubscriptionUpdate"]
+    assert back["subscriptionErrors"][0]["code"] == "SUBSCRIPTION_SHIPPING_METHOD_UNAVAILABLE"
+    again = client.data(UPDATE, {"id": sid(subscription), "input": {
+        "shippingAddress": SWEDISH_ADDRESS,
+        "shippingMethodId": gid("ShippingMethod", shop.shipping_method.pk)}})[
+        "productSubscriptionUpdate"]
+    assert again["subscriptionErrors"] == []
+    subscription.refresh_from_db()
+    assert (subscription.shipping_method, subscription.shipping_price) == (
+        shop.shipping_method, Decimal("49.00"))
+
+
+def test_address_in_the_methods_zone_keeps_method_and_price(api, people, shipped, shop):
+    subscription = shipped
+    subscription.shipping_price = Decimal("39.00")  # what the first order paid
+    subscription.save()
+    result = api(people.owner).data(UPDATE, {"id": sid(subscription), "input": {
+        "shippingAddress": SWEDISH_ADDRESS}})["productSubscriptionUpdate"]
+    assert result["subscriptionErrors"] == []
+    subscription.refresh_from_db()
+    assert subscription.shipping_address.country.code == "SE"
+    assert (subscription.shipping_method, subscription.shipping_price) == (
+        shop.shipping_method, Decimal("39.00"))

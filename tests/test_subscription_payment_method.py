@@ -234,3 +234,47 @@ def test_klarna_down_or_switched_off_is_a_typed_error_and_changes_nothing(
     PluginConfiguration.objects.filter(identifier="saleor_plugins.klarna").update(active=False)
     off = client.data(SESSION, {"id": sid(bought)})["productSubscriptionPaymentSessionCreate"]
     assert off["subscriptionErrors"][0]["code"] == "SUBSCRIPTION_KLARNA_UNAVAILABLE"
+
+
+PAUSE = """mutation($id: ID!, $until: Date!) { productSubscriptionPause(id: $id, until: $until) {
+    subscription { status } %s } }""" % ERRORS
+RESUME = """mutation($id: ID!) { productSubscriptionResume(id: $id) {
+    subscription { status } %s } }""" % ERRORS
+
+
+def test_item14_16_payment_required_does_not_become_active_through_pause_and_resume(
+        bought, api, customer, klarna):
+    klarna.set_token_status(bought.klarna_token_id, "CANCELLED")
+    hard_decline(bought)
+    charges = klarna.state.charge_count
+    client = api(customer)
+    until = bought.next_delivery_date + days(3)
+    paused = client.data(PAUSE, {"id": sid(bought), "until": until.isoformat()})[
+        "productSubscriptionPause"]
+    assert paused["subscription"] is None
+    assert paused["subscriptionErrors"][0]["code"] == "SUBSCRIPTION_PAYMENT_REQUIRED"
+    resumed = client.data(RESUME, {"id": sid(bought)})["productSubscriptionResume"]
+    assert resumed["subscriptionErrors"][0]["code"] == "SUBSCRIPTION_PAYMENT_REQUIRED"
+    bought.refresh_from_db()
+    assert bought.status == Subscription.PAYMENT_REQUIRED and bought.paused_until is None
+    assert run_renewals(until) == 0  # nothing is charged on the cancelled token
+    assert klarna.state.charge_count == charges
+
+
+def test_item14_16_paused_subscription_on_a_token_cancelled_meanwhile_does_not_resume(
+        api, shop, customer, klarna_gateway, klarna, subscriptions_on):
+    from .subscription_helpers import klarna_subscriptions
+
+    declined, paused = klarna_subscriptions(api, customer, shop, klarna, 2)
+    owner = api(paused.user)
+    until = paused.next_delivery_date + days(20)
+    result = owner.data(PAUSE, {"id": sid(paused), "until": until.isoformat()})
+    assert result["productSubscriptionPause"]["subscriptionErrors"] == []
+    klarna.set_token_status(declined.klarna_token_id, "CANCELLED")
+    hard_decline(declined)  # cancels the token both subscriptions are charged with
+    assert KlarnaCustomerToken.objects.get(
+        token_id=paused.klarna_token_id).status == KlarnaCustomerToken.CANCELLED
+    resumed = owner.data(RESUME, {"id": sid(paused)})["productSubscriptionResume"]
+    assert resumed["subscriptionErrors"][0]["code"] == "SUBSCRIPTION_PAYMENT_REQUIRED"
+    paused.refresh_from_db()
+    assert paused.status == Subscription.PAUSED

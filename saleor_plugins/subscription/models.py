@@ -35,6 +35,10 @@ class SubscriptionPlan(models.Model):
         max_digits=5, decimal_places=2, default=0, help_text="Percent off each renewal.")
     deliveries = models.PositiveIntegerField(
         null=True, blank=True, help_text="Fixed number of deliveries; empty = until cancelled.")
+    max_deliveries = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text="Customers may extend a fixed term up to this many deliveries in all; "
+                  "empty = no extension.")
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -94,6 +98,8 @@ class Subscription(models.Model):
     next_order_date = models.DateField()
     # when the renewal job next looks at it: next_order_date, or the day of a retry
     due_on = models.DateField(db_index=True)
+    # DeliveryCalendar.key of the calendar the next delivery was planned with (replan)
+    calendar_key = models.CharField(max_length=64, blank=True, default="")
     status = models.CharField(max_length=20, choices=STATUSES, default=ACTIVE, db_index=True)
     paused_until = models.DateField(null=True, blank=True)
     deliveries_total = models.PositiveIntegerField(null=True, blank=True)
@@ -156,11 +162,14 @@ class Renewal(models.Model):
     last_error = models.CharField(max_length=255, blank=True, default="")
     invoice = models.ForeignKey("MonthlyInvoice", null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="renewals")
+    # the order got a staff note that its delivery day became closed (replan)
+    closed_day_noted = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ("subscription_id", "cycle")
+        indexes = [models.Index(fields=["delivery_date"])]
         constraints = [
             models.UniqueConstraint(fields=["subscription", "cycle"],
                                     name="subscription_one_renewal_per_cycle"),

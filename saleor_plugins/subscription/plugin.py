@@ -57,6 +57,18 @@ class SubscriptionPlugin(PackagePlugin):
             raise ValidationError(
                 {"time_zone": "Shop time zone: unknown time zone %r." % config.time_zone}
             )
+        if len(set(config.closing_weekdays)) >= 7:  # no delivery day could ever be found
+            raise ValidationError(
+                {"closing_weekdays": "Closing weekdays: leave at least one delivery day."})
+
+    @classmethod
+    def save_plugin_configuration(cls, plugin_configuration, cleaned_data):
+        saved = super().save_plugin_configuration(plugin_configuration, cleaned_data)
+        if saved.active:  # closing weekdays or lead time may have changed
+            from . import replan
+
+            replan.request()
+        return saved
 
     @cached_property
     def _own_cache(self) -> dict:

@@ -18,7 +18,7 @@ from typing import Optional
 from django.db import transaction
 from django.utils import timezone
 
-from . import charges, notifications, parcels
+from . import charges, notifications, parcels, replan
 from .charges import ChargeResult, idempotency_key, klarna_config  # noqa: F401 (API)
 from .locks import subscription_run
 from .models import MONTHLY, ChargeAttempt, MonthlyInvoice, Renewal, Subscription
@@ -166,10 +166,11 @@ def _prepare(subscription_pk, config, today, force):
     from saleor.order import OrderStatus
     from saleor.plugins.manager import get_plugins_manager
 
-    calendar = delivery_calendar(config)
     subscription = locked_subscription(subscription_pk)
     if subscription is None:
         return NOT_DUE
+    # read under the lock; re-plans it first if planned with an older calendar
+    calendar = replan.calendar_for_renewal(subscription, config, today)
     if subscription.status == Subscription.PAUSED and subscription.paused_until and \
             subscription.paused_until <= today:
         subscription.status = Subscription.ACTIVE

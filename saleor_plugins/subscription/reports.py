@@ -54,12 +54,13 @@ def forecast(start: datetime.date, end: datetime.date, config) -> List[ForecastE
         if subscription.deliveries_total:
             remaining = subscription.deliveries_total - subscription.deliveries_made
         while remaining is None or remaining > 0:
-            steps = cycle - subscription.anchor_cycle
-            delivery = scheduling.delivery_date(subscription.anchor_date, interval, steps,
-                                                calendar)
-            order_date = calendar.order_date(delivery)
-            if cycle == subscription.next_cycle:
-                order_date = max(order_date, subscription.due_on)
+            if cycle == subscription.next_cycle:  # as planned (replan may have moved it)
+                delivery = subscription.next_delivery_date
+                order_date = max(subscription.next_order_date, subscription.due_on)
+            else:
+                delivery = scheduling.delivery_date(subscription.anchor_date, interval,
+                                                    cycle - subscription.anchor_cycle, calendar)
+                order_date = calendar.order_date(delivery)
             if order_date > end:
                 break
             paused = subscription.paused_until and order_date < subscription.paused_until

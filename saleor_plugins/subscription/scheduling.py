@@ -7,6 +7,7 @@ Dates are the shop's local calendar days; ``local_today`` turns an instant into 
 """
 import calendar
 import datetime
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import Collection, Iterable, Optional
@@ -93,6 +94,15 @@ class DeliveryCalendar:
     def order_date(self, delivery: datetime.date) -> datetime.date:
         """When the renewal order is created for a delivery: the lead time before it."""
         return delivery - datetime.timedelta(days=self.lead_time_days)
+
+    @property
+    def key(self) -> str:
+        """Equal for equal calendars: a subscription keeps the key of the calendar its
+        next delivery was planned with, so a changed calendar shows which are stale."""
+        text = "%s|%d|%s" % (",".join(map(str, sorted(self.closing_weekdays))),
+                             self.lead_time_days,
+                             ",".join(day.isoformat() for day in sorted(self.holidays)))
+        return hashlib.sha256(text.encode()).hexdigest()
 
 
 def delivery_date(anchor: datetime.date, interval: Interval, steps: int,

@@ -175,6 +175,7 @@ def place_next(subscription: Subscription, cycle: int, calendar, earliest_order_
     subscription.next_delivery_date = delivery
     subscription.next_order_date = calendar.order_date(delivery)
     subscription.due_on = subscription.next_order_date
+    subscription.calendar_key = calendar.key
 
 
 def advance(subscription: Subscription, calendar, today_: datetime.date):
@@ -352,6 +353,11 @@ def _require_no_renewal_in_progress(subscription):
 
 def pause(subscription, until: datetime.date, config):
     _require_open(subscription)
+    if subscription.status == Subscription.PAYMENT_REQUIRED:
+        # the status is what says a new payment method is needed: PAUSED would hide it
+        raise SubscriptionError(
+            _("Your payment method was declined. Update the payment method before pausing."),
+            "subscription_payment_required")
     if until <= today(config):
         raise SubscriptionError(_("Pause until a date in the future."), "invalid", "until")
     _require_no_renewal_in_progress(subscription)
@@ -365,8 +371,9 @@ def resume(subscription, config):
     from saleor_plugins.klarna.models import KlarnaCustomerToken
 
     _require_open(subscription)
-    if subscription.status == Subscription.PAYMENT_REQUIRED:
-        # a new token from a later Klarna purchase replaces the declined one
+    if subscription.status == Subscription.PAYMENT_REQUIRED or not has_usable_token(
+            subscription):
+        # a new token from a later Klarna purchase replaces the declined (or cancelled) one
         token = KlarnaCustomerToken.objects.filter(
             user_id=subscription.user_id, status=KlarnaCustomerToken.ACTIVE,
         ).exclude(token_id=subscription.klarna_token_id).first()
@@ -380,6 +387,20 @@ def resume(subscription, config):
     place_next(subscription, first_unsettled_cycle(subscription), delivery_calendar(config),
                today(config))
     subscription.save()
+
+
+def has_usable_token(subscription) -> bool:
+    """False when the subscription's Klarna token is known to be cancelled (e.g. by
+    another subscription's hard decline on the same token while this one was paused)."""
+    from saleor_plugins.klarna.models import KlarnaCustomerToken
+
+    if subscription.gateway != KLARNA_GATEWAY:
+        return True
+    if not subscription.klarna_token_id:
+        return False
+    return not KlarnaCustomerToken.objects.filter(
+        token_id=subscription.klarna_token_id).exclude(
+        status=KlarnaCustomerToken.ACTIVE).exists()
 
 
 def first_unsettled_cycle(subscription) -> int:
@@ -408,30 +429,20 @@ def cancel(subscription):
     subscription.save()
 
 
-def extend(subscription, deliveries: int):
-    if not subscription.deliveries_total:
-        raise SubscriptionError(_("This subscription runs until cancelled."),
-                                "subscription_not_fixed_term", "deliveries")
-    if deliveries < 1 or deliveries > 1000:
-        raise SubscriptionError(_("Extend by 1 to 1000 deliveries."), "invalid", "deliveries")
-    if subscription.status == Subscription.CANCELLED:
-        raise SubscriptionError(_("This subscription has ended."), "subscription_ended")
-    subscription.deliveries_total += deliveries
-    if subscription.status == Subscription.COMPLETED:
-        subscription.status = Subscription.ACTIVE
-    subscription.save()
-
-
 def change(subscription, config, *, plan=None, interval=None, quantity=None,
-           next_delivery_date=None, shipping_address=None, comment=None, billing=None):
-    """Change what and when; ``None`` leaves a field as it is."""
+           next_delivery_date=None, shipping_address=None, shipping_method=None,
+           comment=None, billing=None):
+    """Change what and when; ``None`` leaves a field as it is (the plan's terms: ``terms``,
+    the shipping method: ``shipping_methods``)."""
+    from . import shipping_methods, terms
+
     if comment is not None:
         if len(comment) > 2000:
             raise SubscriptionError(_("A comment has at most 2000 characters."), "invalid",
                                     "comment")
         subscription.comment = comment.strip()
     schedule_change = any(v is not None for v in (plan, interval, quantity, next_delivery_date,
-                                                  shipping_address, billing))
+                                                  shipping_address, shipping_method, billing))
     if schedule_change:
         _require_open(subscription)
         _require_no_renewal_in_progress(subscription)
@@ -446,8 +457,7 @@ def change(subscription, config, *, plan=None, interval=None, quantity=None,
                 pk=plan.pk).exists():
             raise SubscriptionError(_("This product cannot be bought with this plan."),
                                     "subscription_plan_not_offered", "planId")
-        subscription.plan = plan
-        subscription.later_order_discount = plan.later_order_discount
+        terms.switch_plan(subscription, plan)
     if interval is not None or plan is not None:
         code = interval or subscription.interval
         try:
@@ -474,6 +484,9 @@ def change(subscription, config, *, plan=None, interval=None, quantity=None,
             raise SubscriptionError(_("The shop does not deliver on that day."),
                                     "subscription_date_closed", "nextDeliveryDate")
         reanchor(subscription, next_delivery_date, calendar)
+    if shipping_address is not None or shipping_method is not None:
+        shipping_methods.check(subscription, shipping_address or subscription.shipping_address,
+                               shipping_method)
     if shipping_address is not None:
         shipping_address.save()
         subscription.shipping_address = shipping_address

@@ -4,7 +4,7 @@ from typing import Optional
 
 from saleor.celeryconf import app
 
-from . import invoices, renewal
+from . import invoices, renewal, replan
 from .subscriptions import plugin
 
 # Acknowledged when done, not when started: a task whose worker dies (SIGKILL, OOM, lost
@@ -27,10 +27,12 @@ def _config_and_today(day: Optional[str]):
 
 @app.task(**REDELIVER_IF_WORKER_DIES)
 def renew_due_subscriptions(day: Optional[str] = None) -> int:
-    """Beat: one ``renew_subscription`` task per due subscription."""
+    """Beat: one ``renew_subscription`` task per due subscription (after re-planning
+    what a changed calendar made stale, in case its own task was lost)."""
     config, today = _config_and_today(day)
     if config is None:
         return 0
+    replan.replan(today)
     ids = renewal.due_subscription_ids(today)
     for pk in ids:
         renew_subscription.delay(pk, today.isoformat())
@@ -61,3 +63,12 @@ def send_renewal_reminders(day: Optional[str] = None) -> int:
     if config is None:
         return 0
     return renewal.send_reminders(config, today)
+
+
+@app.task(**REDELIVER_IF_WORKER_DIES)
+def replan_subscriptions(day: Optional[str] = None) -> int:
+    """After a holiday or calendar setting changed: the stale subscriptions re-planned."""
+    config, today = _config_and_today(day)
+    if config is None:
+        return 0
+    return replan.replan(today, notes=True)

@@ -13,7 +13,7 @@ from saleor.graphql.utils import get_user_or_app_from_context
 from ...core import request_cache
 from ...core.permissions import SubscriptionPermissions
 from ...graphql.ids import pk_from_global_id, visible_checkout
-from .. import models, scheduling, subscriptions
+from .. import models, replan, scheduling, subscriptions, terms
 from ..checkout_lines import CACHE_SECTION
 from ..subscriptions import SubscriptionError as DomainError
 from .types import (
@@ -102,6 +102,9 @@ class SubscriptionPlanInput(graphene.InputObjectType):
     first_order_discount = Decimal(description="Percent, 0 to 90.")
     later_order_discount = Decimal(description="Percent, 0 to 90.")
     deliveries = graphene.Int(description="Fixed number of deliveries; 0 for until cancelled.")
+    max_deliveries = graphene.Int(
+        description="Customers may extend a fixed term up to this many deliveries in all; "
+                    "0 for no extension.")
     is_active = graphene.Boolean()
 
 
@@ -144,6 +147,13 @@ def clean_plan(data: dict, plan: models.SubscriptionPlan):
         if not 0 <= data["deliveries"] <= 1000:
             raise _error("deliveries", _("Deliveries must be between 0 and 1000."))
         plan.deliveries = data["deliveries"] or None
+    if data.get("max_deliveries") is not None:
+        if not 0 <= data["max_deliveries"] <= terms.MAX_TERM:
+            raise _error("maxDeliveries", _("Deliveries must be between 0 and 1000."))
+        plan.max_deliveries = data["max_deliveries"] or None
+    if plan.max_deliveries and (not plan.deliveries or plan.max_deliveries < plan.deliveries):
+        raise _error("maxDeliveries", _(
+            "Extensions need a fixed number of deliveries and a maximum at least as large."))
     if data.get("is_active") is not None:
         plan.is_active = data["is_active"]
     return plan
@@ -210,6 +220,7 @@ class SubscriptionHolidayAdd(BaseMutation):
     def perform_mutation(cls, _root, info, date, name=""):
         holiday, _created = models.Holiday.objects.update_or_create(
             date=date, defaults={"name": (name or "").strip()[:120]})
+        replan.request()
         return cls(holiday=SubscriptionHoliday(date=holiday.date, name=holiday.name))
 
 
@@ -226,6 +237,7 @@ class SubscriptionHolidayDelete(BaseMutation):
         deleted, _rows = models.Holiday.objects.filter(date=date).delete()
         if not deleted:
             raise _error("date", _("That date is not a holiday."), CODES.NOT_FOUND)
+        replan.request()
         return cls(ok=True)
 
 
@@ -336,11 +348,12 @@ class ProductSubscriptionExtend(ProductSubscriptionMutation):
         id = graphene.ID(required=True)
         deliveries = graphene.Int(required=True, description="Deliveries to add.")
 
-    Meta = _meta("Add deliveries to a fixed-term subscription.")
+    Meta = _meta("Add deliveries to a fixed-term subscription: customers up to the plan's "
+                 "maxDeliveries in all, staff with MANAGE_SUBSCRIPTIONS up to 1000.")
 
     @staticmethod
     def change(info, subscription, config, deliveries):
-        subscriptions.extend(subscription, deliveries)
+        terms.extend(subscription, deliveries, config, by_staff=can_manage(info))
 
 
 class ProductSubscriptionUpdateInput(graphene.InputObjectType):
@@ -349,7 +362,11 @@ class ProductSubscriptionUpdateInput(graphene.InputObjectType):
     quantity = graphene.Int()
     next_delivery_date = graphene.Date(
         description="Move the next delivery; later ones follow from it.")
-    shipping_address = AddressInput()
+    shipping_address = AddressInput(
+        description="Kept with the current shipping method only if that method ships there.")
+    shipping_method_id = graphene.ID(
+        description="A method that ships to the (new) address (availableShippingMethods); "
+                    "the shipping is then priced at its price.")
     comment = graphene.String(description="A note for the shop, shown on picking lists.")
     billing = SubscriptionBilling(
         description="Charge per delivery or once a month (staff with MANAGE_SUBSCRIPTIONS "
@@ -361,7 +378,9 @@ class ProductSubscriptionUpdate(ProductSubscriptionMutation, I18nMixin):
         id = graphene.ID(required=True)
         input = ProductSubscriptionUpdateInput(required=True)
 
-    Meta = _meta("Change plan, interval, quantity, next date, address, comment or billing.")
+    Meta = _meta("Change plan (its terms: pricing, discount, number of deliveries), "
+                 "interval, quantity, next date, address and shipping method, comment or "
+                 "billing.")
 
     @classmethod
     def change(cls, info, subscription, config, input):
@@ -376,10 +395,17 @@ class ProductSubscriptionUpdate(ProductSubscriptionMutation, I18nMixin):
         address = None
         if input.get("shipping_address") is not None:
             address = cls.validate_address(dict(input["shipping_address"]))
+        method = None
+        if input.get("shipping_method_id"):
+            from saleor.shipping.models import ShippingMethod
+
+            method = get_or_error(ShippingMethod.objects, input["shipping_method_id"],
+                                  "ShippingMethod", "shippingMethodId")
         subscriptions.change(
             subscription, config, plan=plan, interval=input.get("interval"),
             quantity=input.get("quantity"), next_delivery_date=input.get("next_delivery_date"),
-            shipping_address=address, comment=input.get("comment"), billing=billing)
+            shipping_address=address, shipping_method=method, comment=input.get("comment"),
+            billing=billing)
 
 
 class ProductSubscriptionPaymentSessionCreate(BaseMutation):

@@ -224,9 +224,13 @@ class SubscriptionQueries(graphene.ObjectType):
                                    content_base64=base64.b64encode(content).decode("ascii"))
 
     def resolve_subscription_holidays(self, info):
+        found = subscriptions.plugin(info.context.plugins)
+        if found is None:
+            return []
+        # the shop's day, not the server's: the calendar is in the shop's time zone
+        since = subscriptions.today(found.config) - datetime.timedelta(days=31)
         return [SubscriptionHoliday(date=h.date, name=h.name)
-                for h in models.Holiday.objects.filter(
-                    date__gte=datetime.date.today() - datetime.timedelta(days=31))]
+                for h in models.Holiday.objects.filter(date__gte=since)]
 
 
 class SubscriptionMutations(graphene.ObjectType):

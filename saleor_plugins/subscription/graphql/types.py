@@ -1,11 +1,13 @@
 import graphene
 from prices import Money as PricesMoney
+from saleor.graphql.account.enums import CountryCodeEnum
 from saleor.graphql.account.types import Address
 from saleor.graphql.core.scalars import Decimal
 from saleor.graphql.core.types import Error, Money
+from saleor.graphql.shipping.types import ShippingMethod
 
 from ...core.errors import register_error_codes
-from .. import models, parcels
+from .. import models, parcels, shipping_methods
 from ..subscriptions import renewal_prices
 
 
@@ -28,6 +30,9 @@ class SubscriptionErrorCode(graphene.Enum):
     SUBSCRIPTION_AUTHORIZATION_INVALID = "subscription_authorization_invalid"
     SUBSCRIPTION_AUTHORIZATION_USED = "subscription_authorization_used"
     SUBSCRIPTION_BILLING_STAFF_ONLY = "subscription_billing_staff_only"
+    SUBSCRIPTION_PLAN_TOO_SHORT = "subscription_plan_too_short"
+    SUBSCRIPTION_EXTENSION_LIMIT = "subscription_extension_limit"
+    SUBSCRIPTION_SHIPPING_METHOD_UNAVAILABLE = "subscription_shipping_method_unavailable"
 
 
 class SubscriptionError(Error):
@@ -65,6 +70,9 @@ class SubscriptionPlan(graphene.ObjectType):
     first_order_discount = Decimal(required=True, description="Percent off the first order.")
     later_order_discount = Decimal(required=True, description="Percent off each renewal.")
     deliveries = graphene.Int(description="Fixed number of deliveries; null: until cancelled.")
+    max_deliveries = graphene.Int(
+        description="Customers may extend a fixed term up to this many deliveries in all; "
+                    "null: no extension.")
     is_active = graphene.Boolean(required=True)
 
     @staticmethod
@@ -76,7 +84,7 @@ class SubscriptionPlan(graphene.ObjectType):
             intervals=list(plan.intervals), pricing_mode=plan.pricing_mode,
             first_order_discount=plan.first_order_discount,
             later_order_discount=plan.later_order_discount, deliveries=plan.deliveries,
-            is_active=plan.is_active)
+            max_deliveries=plan.max_deliveries, is_active=plan.is_active)
 
 
 class SubscriptionRenewal(graphene.ObjectType):
@@ -127,6 +135,12 @@ class ProductSubscription(graphene.ObjectType):
         description="Shipping of the next renewal, with taxes (0 when a sibling renewal of "
         "the same parcel already pays it; otherwise the most it can be).")
     shipping_method_name = graphene.String(required=True)
+    available_shipping_methods = graphene.List(
+        graphene.NonNull(ShippingMethod), required=True,
+        country=CountryCodeEnum(description="Another country than the shipping address's, "
+                                            "to pick a method before changing the address."),
+        description="Shipping methods that ship this subscription's renewals to its "
+        "shipping address (or to ``country``), at their prices before taxes.")
     shipping_address = graphene.Field(Address)
     comment = graphene.String(required=True)
     first_order_id = graphene.ID()
@@ -134,12 +148,20 @@ class ProductSubscription(graphene.ObjectType):
     renewals = graphene.List(graphene.NonNull(SubscriptionRenewal), required=True)
 
     @staticmethod
+    def resolve_available_shipping_methods(root, info, country=None):
+        subscription = root._subscription
+        if country is None:
+            country = getattr(getattr(subscription.shipping_address, "country", None), "code",
+                              None)
+        return list(shipping_methods.available(subscription, country))
+
+    @staticmethod
     def from_model(sub, manager=None, ships_free=None):
         """``ships_free``: parcels.ships_free() of the whole list (one query per list)."""
         if ships_free is None:
             ships_free = parcels.ships_free([sub])
         prices = renewal_prices(sub, manager, with_shipping=sub.pk not in ships_free)
-        return ProductSubscription(
+        found = ProductSubscription(
             id=global_id("ProductSubscription", sub.pk), status=sub.status,
             customer_email=sub.user.email, product_name=sub.product_name,
             variant_name=sub.variant_name, sku=sub.product_sku,
@@ -158,6 +180,8 @@ class ProductSubscription(graphene.ObjectType):
             first_order_id=global_id("Order", sub.first_order_id), created_at=sub.created_at,
             renewals=[SubscriptionRenewal.from_model(r) for r in sub.renewals.all()],
         )
+        found._subscription = sub  # for resolvers that query
+        return found
 
 
 class SubscriptionForecastEntry(graphene.ObjectType):
