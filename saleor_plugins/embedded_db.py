@@ -17,8 +17,12 @@ _server = None  # keeps the server handle alive for this process
 
 
 def state_dir() -> Path:
-    """Where the demo and tests keep local state (database files, media)."""
-    path = Path(os.environ.get("SALEOR_PLUGINS_STATE_DIR", Path.cwd() / ".state"))
+    """Where the demo and tests keep local state (database files, media): one directory per
+    Saleor release line (``.state/saleor-3.23``), so each keeps its own database."""
+    from .platform import saleor_release
+
+    default = Path.cwd() / ".state" / f"saleor-{saleor_release()}"
+    path = Path(os.environ.get("SALEOR_PLUGINS_STATE_DIR", default))
     path.mkdir(parents=True, exist_ok=True)
     return path.resolve()
 
