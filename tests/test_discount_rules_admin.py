@@ -98,7 +98,7 @@ def operations():
                          ids=[o[0] for o in operations()])
 def test_staff_operations_need_the_package_permission(api, manager, who, name, query, variables,
                                                       unchanged):
-    make_rule(rules.FIXED, "10", name="Base")
+    make_rule(rules.FIXED, "10", name="Base", conditions=[{"type": rules.CODE}])
     user = {"anonymous": None, "customer": factories.create_customer(),
             "staff": factories.create_staff(), "manager": manager}[who]
     content = api(user).execute(query, variables())
@@ -285,3 +285,56 @@ def test_rule_changes_reach_the_next_request(api, manager, all_plugins_active, s
     total()
     assert totals == [Decimal(t) for t in ("515.50", "505.50", "525.50", "505.50", "525.50",
                                             "525.50")]
+
+
+def test_item15_03_a_fourth_condition_is_a_typed_error(api, manager, shop):
+    conditions = [{"type": "MIN_QUANTITY", "quantity": 2},
+                  {"type": "CART_AMOUNT_AT_LEAST", "amount": "100"},
+                  {"type": "SHIPPING_COUNTRY", "country": "NO"}]
+    created = api(manager).data(RULE_CREATE, {"input": {
+        "name": "Tre", "kind": "FIXED", "value": 10, "conditions": conditions}}
+    )["discountRuleCreate"]
+    assert created["discountRuleErrors"] == [] and len(created["rule"]["conditions"]) == 3
+    fourth = conditions + [{"type": "CATEGORY",
+                            "categoryId": Node.to_global_id("Category", shop.category.pk)}]
+    refused = api(manager).data(RULE_CREATE, {"input": {
+        "name": "Fire", "kind": "FIXED", "value": 10, "conditions": fourth}}
+    )["discountRuleCreate"]
+    assert refused["discountRuleErrors"] == [{
+        "field": "conditions", "code": "TOO_MANY_CONDITIONS",
+        "message": "A rule has at most 3 conditions."}]
+    assert not DiscountRule.objects.filter(name="Fire").exists()
+    updated = api(manager).data(RULE_UPDATE, {"id": created["rule"]["id"], "input": {
+        "conditions": fourth}})["discountRuleUpdate"]
+    assert updated["discountRuleErrors"][0]["code"] == "TOO_MANY_CONDITIONS"
+    assert DiscountRule.objects.get(name="Tre").conditions.count() == 3
+
+
+WARNED_CREATE = """
+mutation($input: DiscountRuleInput!) {
+  discountRuleCreate(input: $input) { supportWarning discountRuleErrors { code } }
+}"""
+
+
+def test_item15_03_staff_are_warned_once_more_than_three_rules_are_active(api, manager):
+    client = api(manager)
+    for index in range(3):
+        created = client.data(WARNED_CREATE, {"input": {
+            "name": f"Regel {index}", "kind": "FIXED", "value": 10}})["discountRuleCreate"]
+        assert created["discountRuleErrors"] == [] and created["supportWarning"] is None
+    assert client.data("{ discountRulesWarning }")["discountRulesWarning"] is None
+    fourth = client.data(WARNED_CREATE, {"input": {
+        "name": "Regel 4", "kind": "FIXED", "value": 10}})["discountRuleCreate"]
+    assert fourth["discountRuleErrors"] == []  # allowed (up to 30), but not supported
+    assert fourth["supportWarning"].startswith("4 rules are active. Up to 3 rules")
+    assert client.data("{ discountRulesWarning }")["discountRulesWarning"] == \
+        fourth["supportWarning"]
+    # an inactive rule does not count
+    rule = DiscountRule.objects.get(name="Regel 4")
+    switched_off = client.data("""mutation($id: ID!) { discountRuleUpdate(id: $id,
+        input: {isActive: false}) { supportWarning discountRuleErrors { code } } }""",
+                               {"id": rule_id(rule)})["discountRuleUpdate"]
+    assert switched_off["supportWarning"] is None
+    # customers and staff without the permission do not see it
+    assert is_permission_denied(api(factories.create_customer()).execute(
+        "{ discountRulesWarning }"))

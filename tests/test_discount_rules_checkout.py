@@ -7,6 +7,7 @@ from django.db import connection
 from graphene import Node
 from saleor.core.permissions import OrderPermissions
 from saleor.order.models import Order
+from saleor.order.utils import recalculate_order
 from saleor.payment.models import Payment
 from saleor.warehouse.models import Allocation
 
@@ -101,6 +102,21 @@ def amount(value):
     return Decimal(str(value))
 
 
+def paid(order, refunded="0"):
+    """The order paid in full (captured), less ``refunded``, as Saleor's gateway leaves it."""
+    from saleor.payment import ChargeStatus
+
+    refunded = Decimal(refunded)
+    total = order.total.gross.amount
+    status = ChargeStatus.FULLY_CHARGED if not refunded else (
+        ChargeStatus.FULLY_REFUNDED if refunded >= total else ChargeStatus.PARTIALLY_REFUNDED)
+    Payment.objects.create(
+        order=order, gateway="mirumee.payments.dummy", total=total, currency=order.currency,
+        captured_amount=total - refunded, charge_status=status,
+        is_active=status != ChargeStatus.FULLY_REFUNDED)
+    return order
+
+
 # kind, value, direction, checkout total (387.00 coffee + 89.50 mug + 49.00 shipping = 525.50)
 FLOWS = [
     (rules.FIXED, "50.00", rules.DISCOUNT, Decimal("475.50")),
@@ -176,7 +192,7 @@ def test_rules_about_the_customer_and_the_address_see_them_at_checkout(api, rule
     client = api(customer)
     first = checkout_with_shipping(client, shop)
     assert sorted(r["name"] for r in read(client, first)["discountRules"]) == ["Gruppe", "Norge"]
-    factories.create_order(user=customer, lines=[(shop.mug, 1)])
+    paid(factories.create_order(user=customer, lines=[(shop.mug, 1)]))
     second = checkout_with_shipping(client, shop)
     assert sorted(r["name"] for r in read(client, second)["discountRules"]) == [
         "Gruppe", "Igjen", "Norge"]
@@ -253,7 +269,7 @@ def test_single_use_code_needs_an_account_and_works_once(api, rules_on, shop, cu
     guest_checkout = checkout_with_shipping(guest, shop)
     refused = guest.data(CODE_ADD, {"checkoutId": guest_checkout["id"], "code": "VELKOMMEN"}
                          )["checkoutDiscountCodeAdd"]
-    assert refused["discountRuleErrors"][0]["code"] == "CODE_NOT_USABLE"
+    assert refused["discountRuleErrors"][0]["code"] == "LOGIN_REQUIRED"
 
     client = api(customer)
     checkout = checkout_with_shipping(client, shop)
@@ -394,8 +410,9 @@ def test_completion_charges_exactly_the_total_after_it_changed(api, rules_on, sh
 @pytest.mark.parametrize("included,net,gross,change", [
     # prices include VAT: 10 % of the gross goods (476.50) = 47.65; net follows the 25 % rate
     (True, Decimal("382.28"), Decimal("477.85"), Decimal("-47.65")),
-    # prices exclude VAT: 10 % of the net goods (476.50) = 47.65; VAT is added on top
-    (False, Decimal("477.85"), Decimal("597.32"), Decimal("-47.65")),
+    # prices exclude VAT: 10 % of the net goods (476.50) = 47.65; VAT is added on top, per
+    # unit as the order's unit prices keep it (3 x 145.13, not 435.38 for the line)
+    (False, Decimal("477.85"), Decimal("597.33"), Decimal("-47.65")),
 ])
 def test_vat_inclusive_shops_discount_gross_exclusive_shops_net(
         api, shop, customer, all_plugins_active, settings, included, net, gross, change):
@@ -419,6 +436,9 @@ def test_vat_inclusive_shops_discount_gross_exclusive_shops_net(
     assert completed["checkoutErrors"] == []
     order = Order.objects.get(token=completed["order"]["token"])
     assert (order.total.net.amount, order.total.gross.amount) == (net, gross)
+    recalculate_order(order)  # as Saleor does when staff change the order
+    order.refresh_from_db()
+    assert (order.total.net.amount, order.total.gross.amount) == (net, gross)
 
 
 def test_klarna_charges_what_the_rules_leave(api, all_plugins_active, klarna_gateway, shop,
@@ -439,7 +459,10 @@ def test_klarna_charges_what_the_rules_leave(api, all_plugins_active, klarna_gat
     order = Order.objects.get(token=completed["order"]["token"])
     remote = klarna.orders[KlarnaOrder.objects.get(order=order).klarna_order_id]
     assert remote["order_amount"] == 42650 == int(order.total.gross.amount * 100)
-    assert [line["type"] for line in remote["order_lines"]] == ["physical", "physical"]
+    # the products at their prices, the rule as its own named line (shipping is free)
+    assert [(line["type"], line["name"], line["total_amount"]) for line in remote["order_lines"]
+            ] == [("physical", "Kaffe Fjell", 38700), ("physical", "Krus", 8950),
+                  ("discount", "Femti", -5000)]
 
 
 def test_saleor_voucher_and_a_rule_code_apply_together(api, rules_on, shop, customer):
@@ -502,3 +525,40 @@ def test_code_errors_in_the_shoppers_language(rules_on, shop, customer, language
     result = client.data(CODE_ADD, {"checkoutId": checkout["id"], "code": "NOPE"}
                          )["checkoutDiscountCodeAdd"]
     assert result["discountRuleErrors"][0]["message"] == message
+
+
+def test_item15_04_order_history_counts_paid_web_orders_net_of_refunds_in_shop_currency(
+        api, rules_on, shop, customer):
+    from saleor.order import OrderStatus
+
+    from saleor_plugins.klarna_instore.orders import METADATA_KEY
+
+    make_rule(rules.FIXED, "20", name="Andre", conditions=[{"type": rules.SECOND_ORDER}])
+    make_rule(rules.FIXED, "30", name="Stempelkort", conditions=[
+        {"type": rules.LIFETIME_TOTAL_AT_LEAST, "amount": Decimal("400")}])
+    client = api(customer)
+
+    def applied():
+        return sorted(r["name"] for r in read(client, checkout_with_shipping(client, shop)
+                                              )["discountRules"])
+
+    factories.create_order(user=customer, lines=[(shop.coffee, 3)])  # unpaid: 387.00
+    till = paid(factories.create_order(user=customer, lines=[(shop.coffee, 3)]))
+    till.metadata = {METADATA_KEY: {"till": "Kasse 1"}}
+    till.save(update_fields=["metadata"])
+    cancelled = paid(factories.create_order(user=customer, lines=[(shop.coffee, 3)]))
+    Order.objects.filter(pk=cancelled.pk).update(status=OrderStatus.CANCELED)
+    paid(factories.create_order(user=customer, lines=[(shop.coffee, 3)]), refunded="387.00")
+    euro = paid(factories.create_order(user=customer, lines=[(shop.coffee, 3)]))
+    Order.objects.filter(pk=euro.pk).update(currency="EUR")
+    payment = euro.payments.get()
+    payment.currency = "EUR"
+    payment.save(update_fields=["currency"])
+    # none is a paid web-shop order in the shop's currency... but the euro one is paid: it is
+    # an order (the second order comes after it), its money is not in the punch card's NOK
+    assert applied() == ["Andre"]
+    paid(factories.create_order(user=customer, lines=[(shop.coffee, 3)]), refunded="87.00")
+    # now two orders count (no second order any more); 300.00 NOK paid, less than 400.00
+    assert applied() == []
+    paid(factories.create_order(user=customer, lines=[(shop.mug, 2)]))  # 179.00
+    assert applied() == ["Stempelkort"]  # 479.00 NOK

@@ -61,9 +61,9 @@ def test_every_kind_with_every_condition(kind, direction, value, amount, conditi
         # a category rule works on that category's lines only (the mug: 89.50)
         amount = {-5000: -5000, -4765: -895, 1900: 1900, 953: 179}[amount]
     if holds.lines == (COFFEE,) and amount:
-        # 387.00 of coffee in 3 units: amounts are whole cents per unit (the order keeps
-        # unit prices), so 50.00 becomes 49.98 and 19.00 becomes 18.99
-        amount = {-5000: -4998, -4765: -3870, 1900: 1899, 953: 774}[amount]
+        # 387.00 of coffee in 3 units: percentages are of 387.00; fixed amounts stay exact
+        # (what 3 units cannot carry in whole cents is order-level)
+        amount = {-5000: -5000, -4765: -3870, 1900: 1900, 953: 774}[amount]
     rule = Rule(id=1, name="r", kind=kind, direction=direction, value=value,
                 conditions=(condition,), gift_variant_id=30, gift_quantity=2)
     applied = rules.evaluate([rule], holds).applied
@@ -98,8 +98,8 @@ def test_discounts_never_take_a_cart_below_zero():
     evaluation = rules.evaluate(rules_list, cart())
     assert evaluation.total_adjustment == -47650
     lines = {1: COFFEE, 2: MUG}
-    for line_id, per_unit in evaluation.per_unit.items():
-        assert lines[line_id].total + per_unit * lines[line_id].quantity >= 0
+    for line_id, cents_on_line in evaluation.line_cents.items():
+        assert lines[line_id].total + cents_on_line >= 0
 
 
 def test_priority_and_stop_further():
@@ -127,21 +127,16 @@ lines_strategy = st.lists(
 @settings(max_examples=400, deadline=None)
 @given(amount=st.integers(0, 2_000_000), lines=lines_strategy)
 def test_allocation_never_loses_or_invents_a_cent(amount, lines):
-    numbered = [(i + 1, q, w) for i, (q, w) in enumerate(lines)]
-    per_unit = rules.allocate(amount, numbered)
-    allocated = sum(per_unit[i] * q for i, q, _ in numbered)
-    # never more than asked or than the lines hold; never a negative line
-    assert 0 <= allocated <= min(amount, sum(w for _, _, w in numbered))
-    for i, q, w in numbered:
-        assert 0 <= per_unit[i] * q <= w
-    # what is left out is less than one unit of the smallest usable line, if any
-    usable = [(i, q, w) for i, q, w in numbered if w // q > per_unit[i]]
-    if usable and allocated < amount:
-        assert amount - allocated < max(q for _, q, _ in usable) or all(
-            w // q == per_unit[i] for i, q, w in usable)
-    if any(q == 1 and w > 0 for _, q, w in numbered) and amount <= sum(
-            w for _, q, w in numbered if q == 1):
-        assert allocated == amount  # a single-unit line takes any cent remainder
+    weighted = [(i + 1, w) for i, (_, w) in enumerate(lines)]
+    shares = rules.allocate(amount, weighted)
+    # exactly the amount (or all the lines hold); never a line beyond its weight
+    assert sum(shares.values()) == min(amount, sum(w for _, w in weighted))
+    for i, w in weighted:
+        assert 0 <= shares[i] <= w
+    total = sum(w for _, w in weighted)
+    for i, w in weighted:  # in proportion: within a cent of the exact share
+        if total and amount <= total:
+            assert abs(shares[i] - amount * w / total) < 1
 
 
 @settings(max_examples=200, deadline=None)
@@ -153,8 +148,27 @@ def test_evaluation_reports_exactly_what_the_lines_carry(rule_values, lines):
     rule_list = [Rule(id=i + 1, name=str(i), kind=rules.FIXED, value=Decimal(v) / 100)
                  for i, v in enumerate(rule_values)]
     evaluation = rules.evaluate(rule_list, Cart(lines=cart_lines))
-    carried = sum(evaluation.per_unit.get(l.id, 0) * l.quantity for l in cart_lines)
+    carried = sum(evaluation.line_cents.get(l.id, 0) for l in cart_lines)
+    # exact: every rule gives its whole amount (capped at what the cart holds)
+    assert evaluation.total_adjustment == -min(sum(rule_values), sum(w for _, w in lines))
     assert carried == evaluation.total_adjustment
+    for applied in evaluation.applied:
+        assert sum(applied.line_cents.values()) == applied.amount
+    for line in cart_lines:
+        assert line.total + evaluation.line_cents.get(line.id, 0) >= 0
+
+
+def test_amounts_units_cannot_carry_in_whole_cents_stay_exact():
+    three = CartLine(id=1, variant_id=1, product_id=1, category_id=None, quantity=3,
+                     undiscounted=38700, total=38700)
+    discount = Rule(id=1, name="50 off", kind=rules.FIXED, value=Decimal("50.00"))
+    surcharge = Rule(id=2, name="fee", kind=rules.FIXED, direction=rules.SURCHARGE,
+                     value=Decimal("29.00"))
+    evaluation = rules.evaluate([discount, surcharge], Cart(lines=(three,)))
+    off, fee = evaluation.applied
+    assert (off.amount, off.line_cents) == (-5000, {1: -5000})
+    assert (fee.amount, fee.line_cents) == (2900, {1: 2900})
+    assert evaluation.line_cents == {1: -2100}
 
 
 def test_vat_inclusive_shops_discount_gross_and_exclusive_shops_net():
@@ -165,3 +179,20 @@ def test_vat_inclusive_shops_discount_gross_and_exclusive_shops_net():
     assert exclusive.net.amount == Decimal("70.00") and exclusive.gross.amount == Decimal("87.50")
     surcharge = adjust_line_total(price, 100, 1, include_taxes=True)
     assert surcharge.gross.amount == Decimal("101.00")
+
+
+def test_a_line_change_becomes_unit_prices_a_cent_apart_exact_on_net_and_gross():
+    from saleor_plugins.discount_rules.prices import checkout_line_total, unit_prices
+
+    price = TaxedMoney(net=Money(Decimal("309.60"), "NOK"), gross=Money(Decimal("387.00"), "NOK"))
+    groups = unit_prices(price, -5000, 3, include_taxes=True)
+    assert [(units, unit.gross.amount, unit.net.amount) for units, unit in groups] == [
+        (2, Decimal("112.33"), Decimal("89.86")), (1, Decimal("112.34"), Decimal("89.87"))]
+    total = checkout_line_total(price, -5000, 3, include_taxes=True)
+    assert (total.gross.amount, total.net.amount) == (Decimal("337.00"), Decimal("269.59"))
+    # a whole line off: the checkout line keeps a cent per unit (Saleor cannot make a free
+    # order line); the order line gets 0.00 once it exists
+    assert checkout_line_total(price, -38700, 3, include_taxes=True).gross.amount == \
+        Decimal("0.03")
+    assert [(u, p.gross.amount) for u, p in unit_prices(price, -38700, 3, True)] == [
+        (3, Decimal("0.00"))]

@@ -1,36 +1,23 @@
-"""Saleor glue of the cart rules: checkout → ``rules.Cart``, results → prices and orders.
+"""Saleor glue of the cart rules: the rules of a request, checkout → ``rules.Cart`` and its
+evaluation (once per request and cart state).
 
-The discount is spread over the checkout's line totals (whole cents per unit), so Saleor
-copies it into the order's unit prices and keeps it when it recalculates the order; free
-shipping goes through the shipping price hooks; gifts become zero-priced order lines with
-stock allocated when the order is created.
+How the results become prices is in ``prices``, what they leave in the order in
+``orders``, the uses of codes and limited rules in ``uses``.
 """
 import dataclasses
-import logging
 import threading
 from decimal import Decimal
 from typing import List, Optional
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db import connection
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from prices import Money, TaxedMoney
 
-from ..core import checkout_completion, checkout_rows, taxes
+from ..core import checkout_rows, taxes
 from . import rules
-from .models import (
-    CheckoutCode,
-    CodeRedemption,
-    DiscountCode,
-    DiscountRule,
-    OrderRule,
-    RuleCondition,
-    RuleUse,
-)
+from .codes import usable_code_ids
+from .models import DiscountCode, DiscountRule, RuleCondition
 
-logger = logging.getLogger(__name__)
 
 
 _compiled = {"stamp": None, "rules": ()}
@@ -104,8 +91,8 @@ def to_rule(rule: DiscountRule) -> rules.Rule:
         code_ids = frozenset()
         if c.type == rules.CODE:
             code_ids = frozenset(code.pk for code in codes)
-        elif c.type == rules.SINGLE_USE_CODE:
-            code_ids = frozenset(code.pk for code in codes if code.once_per_customer)
+        elif c.type == rules.SINGLE_USE_CODE:  # every code of the rule: once per customer
+            code_ids = frozenset(code.pk for code in codes)
         conditions.append(rules.Condition(
             type=c.type,
             amount=rules.cents(c.amount or 0),
@@ -129,64 +116,43 @@ def customer_facts(user_id, groups=True, history=True) -> Optional[rules.Custome
     """The customer's groups and order history (``groups``/``history``: read them at all)."""
     if not user_id:
         return None
-    from saleor.order import OrderStatus
-    from saleor.order.models import Order
-
     from .models import CustomerGroup
 
     group_ids = frozenset(CustomerGroup.members.through.objects.filter(
         user_id=user_id).values_list("customergroup_id", flat=True)) if groups else frozenset()
-    totals = (
-        Order.objects.filter(user_id=user_id)
-        .exclude(status__in=[OrderStatus.DRAFT, OrderStatus.CANCELED])
-        .aggregate(count=Count("pk"), total=Sum("total_gross_amount"))
-    ) if history else {"count": 0, "total": 0}
+    count, total = order_history(user_id) if history else (0, Decimal(0))
     return rules.Customer(
         user_id=user_id,
         group_ids=group_ids,
-        previous_orders=totals["count"] or 0,
-        lifetime_total=rules.cents(totals["total"] or 0),
+        previous_orders=count,
+        lifetime_total=rules.cents(total),
     )
 
 
-def _entered_codes(checkout) -> list:
-    """The codes entered on the checkout, with their uses by other checkouts."""
-    return list(
-        DiscountCode.objects.filter(
-            pk__in=CheckoutCode.objects.filter(checkout_token=checkout.token).values("code_id")
-        ).annotate(
-            other_uses=Count("redemptions", filter=~Q(redemptions__checkout_token=checkout.token)),
-            customer_uses=Count("redemptions", filter=Q(
-                redemptions__user_id=checkout.user_id, redemptions__per_customer=True
-            ) & ~Q(redemptions__checkout_token=checkout.token)),
-        ).order_by("code")
-    )
+def order_history(user_id) -> tuple:
+    """``(orders, amount)`` of the customer's orders that count for the order-history
+    conditions: web-shop orders (not till sales), not drafts or cancelled, holding money
+    from their payments (captured net of refunds, or an active authorization); the amount
+    is that money, of the orders in the shop's currency only. One query."""
+    from django.conf import settings
+    from saleor.order import OrderStatus
+    from saleor.order.models import Order
 
+    from ..klarna_instore.orders import METADATA_KEY as TILL_SALE
+    from .uses import paid_amount_sql
 
-def _unusable_because(code, checkout) -> Optional[str]:
-    """Why the checkout may not use an entered code (for the shopper), or None."""
-    if code.max_uses is not None and code.other_uses >= code.max_uses:
-        return _("The code %(code)s has been used up.") % {"code": code.code}
-    if code.once_per_customer and (not checkout.user_id or code.customer_uses):
-        return _("You have already used the code %(code)s.") % {"code": code.code}
-    return None
-
-
-def usable_code_ids(checkout) -> frozenset:
-    """Codes entered on the checkout that this checkout may still use."""
-    return frozenset(code.pk for code in _entered_codes(checkout)
-                     if _unusable_because(code, checkout) is None)
-
-
-def refuse_lost_code(checkout) -> None:
-    """Refuse completion naming a code the checkout entered but may no longer use (another
-    order took its last use while this one was paid), if there is one."""
-    from saleor.checkout.error_codes import CheckoutErrorCode
-
-    for code in _entered_codes(checkout):
-        reason = _unusable_because(code, checkout)
-        if reason is not None:
-            raise ValidationError(reason, code=CheckoutErrorCode.VOUCHER_NOT_APPLICABLE.value)
+    table = Order._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*), COALESCE(SUM(paid) FILTER (WHERE currency = %s), 0) FROM ("
+            f"SELECT o.currency, {paid_amount_sql('o.id')} AS paid FROM {table} o "
+            f"WHERE o.user_id = %s AND o.status NOT IN (%s, %s) "
+            f"AND NOT (o.metadata ? %s)) AS orders WHERE paid > 0",
+            [settings.DEFAULT_CURRENCY, user_id, OrderStatus.DRAFT, OrderStatus.CANCELED,
+             TILL_SALE],
+        )
+        count, total = cursor.fetchone()
+    return count or 0, total or Decimal(0)
 
 
 def _amount(price: TaxedMoney, include_taxes: bool) -> Decimal:
@@ -315,172 +281,13 @@ def forget(cache: dict, checkout):
 
 def adjust_line_total(price: TaxedMoney, per_unit_cents: int, quantity: int,
                       include_taxes: bool) -> TaxedMoney:
-    """Add signed cents per unit to a line total, keeping its tax proportion."""
-    if not per_unit_cents:
-        return price
-    change = Decimal(per_unit_cents * quantity) / 100
-    currency = price.currency
-    net, gross = price.net.amount, price.gross.amount
-    if include_taxes:
-        new_gross = max(gross + change, Decimal(0))
-        new_net = (net * new_gross / gross).quantize(Decimal("0.01")) if gross else new_gross
-    else:
-        new_net = max(net + change, Decimal(0))
-        new_gross = (gross * new_net / net).quantize(Decimal("0.01")) if net else new_net
-    return TaxedMoney(net=Money(new_net, currency), gross=Money(new_gross, currency))
+    """Add signed cents per unit to a line total, keeping its tax proportion, so that net
+    and gross are whole cents per unit (what an order line keeps); used by loyalty points
+    and subscriptions."""
+    from .prices import discounted_line
+
+    return discounted_line(price, per_unit_cents * quantity, quantity, include_taxes)
 
 
 def zero_shipping(currency: str) -> TaxedMoney:
     return TaxedMoney(net=Money(0, currency), gross=Money(0, currency))
-
-
-OPEN_RULE_USES = "discount_rules_open_rule_uses"
-checkout_completion.ask_when_claimed(
-    OPEN_RULE_USES, f"EXISTS (SELECT 1 FROM {RuleUse._meta.db_table} "
-    f"WHERE checkout_token = %s AND order_id IS NULL)")
-
-
-def reserve_uses(checkout, evaluation) -> None:
-    """Before payment: take this checkout's uses of limited rules and codes, or refuse."""
-    reserve_rule_uses(checkout, evaluation)
-    reserve_codes(checkout, evaluation)
-
-
-def reserve_rule_uses(checkout, evaluation) -> None:
-    """A rule with a usage limit: its row is locked while the orders made and the uses
-    reserved by other checkouts are counted, so the last use goes to one checkout only."""
-    from saleor.checkout.error_codes import CheckoutErrorCode
-
-    applied_ids = [applied.rule.id for applied in evaluation.applied]
-    # the completion's claim asked (under its lock) whether the checkout holds any
-    if checkout_completion.answer(checkout, OPEN_RULE_USES) is not False:
-        own = RuleUse.objects.filter(checkout_token=checkout.token, order__isnull=True)
-        own.exclude(rule_id__in=applied_ids).delete()  # the cart no longer gets these rules
-    # the request's rules say which have a limit: without one applied, nothing to lock
-    limited_ids = [applied.rule.id for applied in evaluation.applied if applied.rule.usage_limited]
-    if not limited_ids:
-        return
-    limited = DiscountRule.objects.select_for_update().filter(
-        pk__in=limited_ids, usage_limit__isnull=False).order_by("pk")  # one lock order
-    for rule in limited:
-        reserved = rule.uses.filter(order__isnull=True).exclude(
-            checkout_token=checkout.token).count()
-        if rule.used_count + reserved >= rule.usage_limit:
-            raise ValidationError(
-                _("The offer %(name)s has run out.") % {"name": rule.name},
-                code=CheckoutErrorCode.VOUCHER_NOT_APPLICABLE.value,
-            )
-        RuleUse.objects.get_or_create(rule=rule, checkout_token=checkout.token)
-
-
-def reserve_codes(checkout, evaluation) -> None:
-    """Take this checkout's uses of the codes it applies, or refuse."""
-    from saleor.checkout.error_codes import CheckoutErrorCode
-
-    for applied in evaluation.applied:
-        if not applied.code_id:
-            continue
-        code = DiscountCode.objects.select_for_update().get(pk=applied.code_id)
-        other_uses = code.redemptions.exclude(checkout_token=checkout.token).count()
-        if code.max_uses is not None and other_uses >= code.max_uses:
-            raise ValidationError(
-                _("The code %(code)s has been used up.") % {"code": code.code},
-                code=CheckoutErrorCode.VOUCHER_NOT_APPLICABLE.value,
-            )
-        try:
-            with transaction.atomic():
-                CodeRedemption.objects.get_or_create(
-                    code=code, checkout_token=checkout.token,
-                    defaults={"user_id": checkout.user_id,
-                              "per_customer": code.once_per_customer},
-                )
-        except IntegrityError:
-            raise ValidationError(
-                _("You have already used the code %(code)s.") % {"code": code.code},
-                code=CheckoutErrorCode.VOUCHER_NOT_APPLICABLE.value,
-            )
-
-
-def record_order(order, checkout, evaluation) -> List[OrderRule]:
-    """When the order is created: what applied, code uses, rule usage, gift lines."""
-    codes = {c.pk: c.code for c in DiscountCode.objects.filter(
-        pk__in=[a.code_id for a in evaluation.applied if a.code_id])}
-    recorded = [
-        OrderRule(
-            order=order,
-            rule_id=applied.rule.id,
-            name=applied.rule.name,
-            kind=applied.rule.kind,
-            direction=applied.rule.direction,
-            amount=Decimal(applied.amount) / 100,
-            currency=order.currency,
-            code=codes.get(applied.code_id, ""),
-            free_shipping=applied.free_shipping,
-            gift_line=add_gift_line(order, applied) if applied.gift_variant_id else None,
-        )
-        for applied in evaluation.applied
-    ]
-    OrderRule.objects.bulk_create(recorded)
-    _settle_uses(order, checkout.token, [applied.rule.id for applied in evaluation.applied])
-    return recorded
-
-
-def _settle_uses(order, checkout_token, rule_ids) -> None:
-    """The applied rules count one use more, the checkout's reserved rule and code uses get
-    the order, their codes count one use more, and the entered codes go.
-
-    This runs after the charge, so it must not deadlock: rows are locked in the order
-    ``reserve_uses`` locks them before payment, rules by id, then codes by id, then the
-    codes' redemptions (a checkout reserving the same code holds the code's lock and waits
-    for a redemption; updating that redemption first, as one statement did, deadlocked).
-    One round trip for the three statements."""
-    rules_table, codes_table = DiscountRule._meta.db_table, DiscountCode._meta.db_table
-    redemptions_table = CodeRedemption._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {rules_table} SET used_count = used_count + 1 WHERE id IN ("
-            f"SELECT id FROM {rules_table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE); "
-            f"SELECT id FROM {codes_table} WHERE id IN (SELECT code_id FROM {redemptions_table} "
-            f"WHERE checkout_token = %s AND order_id IS NULL) ORDER BY id FOR UPDATE; "
-            f"WITH rule_uses AS (UPDATE {RuleUse._meta.db_table} SET order_id = %s "
-            f"WHERE checkout_token = %s AND order_id IS NULL), "
-            f"redeemed AS (UPDATE {redemptions_table} SET order_id = %s "
-            f"WHERE checkout_token = %s AND order_id IS NULL RETURNING code_id), "
-            f"counted AS (UPDATE {codes_table} "
-            f"SET used_count = used_count + 1 WHERE id IN (SELECT code_id FROM redeemed)) "
-            f"DELETE FROM {CheckoutCode._meta.db_table} WHERE checkout_token = %s",
-            [list(rule_ids), checkout_token,
-             order.pk, checkout_token, order.pk, checkout_token, checkout_token],
-        )
-
-
-def add_gift_line(order, applied):
-    from saleor.core.taxes import zero_taxed_money
-    from saleor.core.exceptions import InsufficientStock
-    from saleor.product.models import ProductVariant
-    from saleor.warehouse.management import allocate_stock
-
-    variant = ProductVariant.objects.select_related("product").filter(
-        pk=applied.gift_variant_id).first()
-    if variant is None:
-        return None
-    line = order.lines.create(
-        product_name=variant.product.name,
-        variant_name=variant.name,
-        product_sku=variant.sku,
-        is_shipping_required=variant.is_shipping_required(),
-        quantity=applied.gift_quantity,
-        variant=variant,
-        unit_price=zero_taxed_money(order.currency),
-        tax_rate=Decimal(0),
-    )
-    country = order.shipping_address.country.code if order.shipping_address else None
-    try:
-        with transaction.atomic():
-            allocate_stock(line, country, applied.gift_quantity)
-    except InsufficientStock:
-        # the customer paid for the rest; a missing gift must not undo the order
-        logger.warning("Gift %s out of stock for order %s", variant.sku, order.pk)
-        line.delete()
-        return None
-    return line

@@ -1,10 +1,13 @@
 from django.conf import settings
+from django.contrib.postgres.fields import JSONField
 from django.db import models
 from django.utils import timezone
 
 from . import rules
 
-MAX_RULES = 30
+MAX_RULES = 30  # the system limit
+SUPPORTED_RULES = 3  # active rules working together that are supported (staff are warned above)
+MAX_CONDITIONS = 3  # per rule
 
 
 class CustomerGroup(models.Model):
@@ -150,7 +153,11 @@ class RuleUse(CheckoutReservation):
 
 
 class OrderRule(models.Model):
-    """A rule as it applied to an order (kept when the rule changes or is deleted)."""
+    """A rule as it applied to an order (kept when the rule changes or is deleted).
+
+    ``amount`` is the rule's signed amount in the shop's price basis (gross when prices
+    include VAT, else net); ``gross_amount``/``net_amount`` what it changed the total by;
+    ``line_changes`` its gross part of each order line's total (order line id → amount)."""
 
     order = models.ForeignKey("order.Order", on_delete=models.CASCADE, related_name="+")
     rule = models.ForeignKey(DiscountRule, null=True, blank=True, on_delete=models.SET_NULL,
@@ -159,12 +166,17 @@ class OrderRule(models.Model):
     kind = models.CharField(max_length=20)
     direction = models.CharField(max_length=10)
     amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    gross_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    net_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    line_changes = JSONField(default=dict, blank=True)
     currency = models.CharField(max_length=3)
     code = models.CharField(max_length=40, blank=True, default="")
     free_shipping = models.BooleanField(default=False)
     gift_line = models.ForeignKey(
         "order.OrderLine", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # the order was cancelled or refunded and its code and limit uses were given back
+    uses_returned = models.BooleanField(default=False)
 
     class Meta:
         ordering = ("pk",)

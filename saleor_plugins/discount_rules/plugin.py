@@ -6,9 +6,16 @@ from ..core import checkout_completion, order_checkout, priced_checkout, request
 from ..core.checkout_payment import check_last_payment_is_total
 from ..core.config import ConfigField
 from ..core.plugin import PackagePlugin
-from . import cart
+from . import cart, codes, orders, prices, uses
 
 CACHE_SECTION = "discount_rules"
+
+
+def always_active(hook):
+    """A hook that also runs while the plugin is off: giving uses back is bookkeeping of
+    orders made while it was on."""
+    hook.respects_active = True
+    return hook
 
 
 class DiscountRulesPlugin(PackagePlugin):
@@ -71,10 +78,33 @@ class DiscountRulesPlugin(PackagePlugin):
         if not self.rules_for(checkout_line.checkout_id):
             return previous_value
         evaluation, signature = self._line_evaluation(checkout_line, discounts)
-        return cart.adjust_line_total(
-            previous_value, evaluation.per_unit.get(checkout_line.pk, 0),
+        prices.remember_line_price(self.evaluations, checkout_line, previous_value)
+        return prices.checkout_line_total(
+            previous_value, evaluation.line_cents.get(checkout_line.pk, 0),
             checkout_line.quantity, self.include_taxes,
         )
+
+    def line_prices(self, checkout, lines, discounts):
+        """The lines' totals before the rules (priced now if this request has not yet)."""
+        return prices.line_prices(self.evaluations, checkout, lines, discounts)
+
+    def calculate_checkout_total(self, checkout, lines, discounts, previous_value):
+        """The cents a checkout line keeps of a discount that takes the whole line."""
+        if not self.rules_for(checkout.pk):
+            return previous_value
+        lines = cart.loaded_lines(self.evaluations, checkout, lines) or list(lines)
+        evaluation, _ = self.evaluate(checkout, discounts, lines)
+        if evaluation is None or not evaluation.line_cents:
+            return previous_value
+        change = prices.checkout_total_change(
+            evaluation, lines, self.line_prices(checkout, lines, discounts),
+            self.include_taxes, previous_value.currency)
+        if change is None:
+            return previous_value
+        total = previous_value + change
+        if total.gross.amount < 0 or total.net.amount < 0:
+            return cart.zero_shipping(previous_value.currency)
+        return total
 
     def _line_evaluation(self, checkout_line, discounts):
         # Saleor resolves each line on its own, often without its checkout loaded: use the
@@ -126,17 +156,38 @@ class DiscountRulesPlugin(PackagePlugin):
         try:
             check_last_payment_is_total(checkout, discounts)
         except ValidationError:
-            cart.refuse_lost_code(checkout)  # the total rose because a code was used up: say so
+            codes.refuse_lost_code(checkout)  # the total rose because a code was used up: say so
             raise
         evaluation, _ = self.evaluate(checkout, discounts)
         if evaluation is not None:
-            cart.reserve_uses(checkout, evaluation)
+            uses.reserve_uses(checkout, evaluation)
         return previous_value
 
     def order_created(self, order, previous_value):
         checkout, discounts = order_checkout.checkout_of(order)
         if checkout is not None:
-            evaluation, _ = self.evaluate(checkout, discounts)
+            lines = self.evaluations.get(("lines", checkout.pk)) or list(
+                checkout.lines.select_related("variant__product"))
+            evaluation, _ = self.evaluate(checkout, discounts, lines)
             if evaluation is not None and evaluation.applied:
-                cart.record_order(order, checkout, evaluation)
+                from saleor.plugins.manager import get_plugins_manager
+
+                manager = get_plugins_manager()
+                totals = {line.pk: manager.calculate_checkout_line_total(line, discounts)
+                          for line in lines if evaluation.line_cents.get(line.pk)}
+                orders.record_order(order, checkout, evaluation, lines,
+                                    self.line_prices(checkout, lines, discounts), totals,
+                                    self.include_taxes)
+        return previous_value
+
+    @always_active
+    def order_cancelled(self, order, previous_value):
+        uses.return_uses(order)
+        return previous_value
+
+    @always_active
+    def order_updated(self, order, previous_value):
+        # Saleor 2.10.1 has no refund hook: a refund fires order_updated
+        if uses.gives_uses_back(order):
+            uses.return_uses(order)
         return previous_value

@@ -7,6 +7,8 @@
   subcategories) and spread over those lines only.
 - Higher ``priority`` runs first; a rule with ``stop_further`` ends the list below it.
 - Money is in cents (integers) from here on; allocation never loses or invents a cent.
+- Amounts are exact: a discount or surcharge is spread over its lines in whole cents per
+  line (how Saleor keeps a line's cents in unit prices is the glue's: ``prices``).
 """
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -76,6 +78,10 @@ class Rule:
     usage_limited: bool = False  # uses are counted against a limit (reserved before payment)
 
     @property
+    def single_use_code(self) -> bool:
+        return any(condition.type == SINGLE_USE_CODE for condition in self.conditions)
+
+    @property
     def category_id(self) -> Optional[int]:
         for condition in self.conditions:
             if condition.type == CATEGORY:
@@ -98,8 +104,8 @@ class CartLine:
 class Customer:
     user_id: int
     group_ids: FrozenSet[int] = frozenset()
-    previous_orders: int = 0  # placed and not cancelled
-    lifetime_total: int = 0  # cents
+    previous_orders: int = 0  # orders that count (paid, not refunded; see cart.customer_facts)
+    lifetime_total: int = 0  # cents they paid, net of refunds, in the shop's currency
 
 
 @dataclass(frozen=True)
@@ -122,17 +128,18 @@ class Cart:
 @dataclass
 class Applied:
     rule: Rule
-    amount: int  # cents actually spread over lines; negative for discounts
+    amount: int  # the rule's exact signed cents (negative for discounts)
     code_id: Optional[int] = None
     free_shipping: bool = False
     gift_variant_id: Optional[int] = None
     gift_quantity: int = 0
+    line_cents: Dict[int, int] = field(default_factory=dict)  # line id → signed cents on it
 
 
 @dataclass
 class Evaluation:
     applied: List[Applied] = field(default_factory=list)
-    per_unit: Dict[int, int] = field(default_factory=dict)  # line id → signed cents per unit
+    line_cents: Dict[int, int] = field(default_factory=dict)  # line id → signed cents, all rules
 
     @property
     def free_shipping(self) -> bool:
@@ -187,6 +194,12 @@ def rule_holds(rule: Rule, cart: Cart) -> Tuple[bool, Optional[int]]:
     return True, code_id
 
 
+def unmet_conditions(rule: Rule, cart: Cart) -> List[Condition]:
+    """The rule's conditions the cart does not meet, codes aside (for telling the shopper)."""
+    return [c for c in rule.conditions
+            if c.type not in (CODE, SINGLE_USE_CODE) and not condition_holds(c, cart)[0]]
+
+
 def rule_amount(rule: Rule, base: int) -> int:
     """Unsigned cents of a fixed or percentage rule on a base (capped at the base for discounts)."""
     if rule.kind == FIXED:
@@ -198,42 +211,36 @@ def rule_amount(rule: Rule, base: int) -> int:
     return max(amount, 0)
 
 
-def allocate(amount: int, lines: Sequence[Tuple[int, int, int]]) -> Dict[int, int]:
-    """Spread ``amount`` cents over lines ``(id, quantity, weight)`` as whole cents per unit.
+def allocate(amount: int, lines: Sequence[Tuple[int, int]], capped: bool = True
+             ) -> Dict[int, int]:
+    """Spread ``amount`` cents over lines ``(id, weight)`` in proportion to their weights.
 
-    Shares follow the weights; a line never takes more than its weight (so a discount never
-    makes a line negative). Per-unit cents are needed because Saleor keeps an order line's
-    unit price, so ``Σ per_unit × quantity`` is what the order keeps. What cannot be
-    expressed that way (less than the smallest quantity, in cents) is left out and the
-    caller reports the amount actually allocated.
+    Whole cents per line, the cents left by rounding down going to the largest fractions
+    (then the lower id); ``capped``: a line never takes more than its weight, so a discount
+    never makes a line negative. The result adds up to ``amount`` (capped: at most the total
+    weight) exactly.
     """
-    result = {line_id: 0 for line_id, _, _ in lines}
-    usable = [(i, q, w) for i, q, w in lines if q > 0 and w > 0]
-    total_weight = sum(w for _, _, w in usable)
+    result = {line_id: 0 for line_id, _ in lines}
+    usable = [(i, w) for i, w in lines if w > 0]
+    total_weight = sum(w for _, w in usable)
     if amount <= 0 or total_weight <= 0:
         return result
-    amount = min(amount, total_weight)
-    left = amount
-    for line_id, quantity, weight in usable:
-        share = amount * weight // total_weight
-        per_unit = min(share // quantity, weight // quantity)
-        result[line_id] = per_unit
-        left -= per_unit * quantity
-    # the remainder in whole units, smallest quantities first (exact when a line has qty 1)
-    for line_id, quantity, weight in sorted(usable, key=lambda item: (item[1], item[0])):
-        if left <= 0:
-            break
-        room = weight // quantity - result[line_id]
-        steps = min(left // quantity, room)
-        if steps > 0:
-            result[line_id] += steps
-            left -= steps * quantity
+    if capped:
+        amount = min(amount, total_weight)
+    fractions = []
+    for line_id, weight in usable:
+        share, fraction = divmod(amount * weight, total_weight)
+        result[line_id] = share
+        fractions.append((-fraction, line_id))
+    left = amount - sum(result.values())
+    for _, line_id in sorted(fractions)[:left]:
+        result[line_id] += 1
     return result
 
 
 def evaluate(rules: Sequence[Rule], cart: Cart) -> Evaluation:
     evaluation = Evaluation()
-    discount_room = {line.id: line.total for line in cart.lines}
+    left = {line.id: line.total for line in cart.lines}  # what discounts left of each line
     for rule in sorted(rules, key=lambda r: (-r.priority, r.id)):
         holds, code_id = rule_holds(rule, cart)
         if not holds:
@@ -247,25 +254,24 @@ def evaluate(rules: Sequence[Rule], cart: Cart) -> Evaluation:
         else:
             category = rule.category_id
             lines = [l for l in cart.lines if category is None or l.category_id == category]
-            base = sum(line.total for line in lines)
-            wanted = rule_amount(rule, base)
-            if rule.direction == DISCOUNT:
-                # what earlier discounts left of each line: lines never go below zero
-                weights = [(l.id, l.quantity, discount_room[l.id]) for l in lines]
-            else:
-                weights = [(l.id, l.quantity, max(l.total, 1) * 1000) for l in lines]
-            per_unit = allocate(wanted, weights)
+            wanted = rule_amount(rule, sum(line.total for line in lines))
+            if rule.direction == SURCHARGE:  # spread like the goods cost (a free line too)
+                shares = allocate(wanted, [(l.id, max(l.total, 1)) for l in lines], capped=False)
+            else:  # in proportion to what earlier discounts left of the lines
+                shares = allocate(wanted, [(l.id, left[l.id]) for l in lines])
             sign = -1 if rule.direction == DISCOUNT else 1
-            quantities = {l.id: l.quantity for l in lines}
-            for line_id, units in per_unit.items():
-                if units:
-                    evaluation.per_unit[line_id] = evaluation.per_unit.get(line_id, 0) + sign * units
+            for line in lines:
+                if shares.get(line.id):
+                    applied.line_cents[line.id] = sign * shares[line.id]
+                    evaluation.line_cents[line.id] = \
+                        evaluation.line_cents.get(line.id, 0) + sign * shares[line.id]
                     if sign < 0:
-                        discount_room[line_id] -= units * quantities[line_id]
-            applied.amount = sign * sum(units * quantities[i] for i, units in per_unit.items())
+                        left[line.id] -= shares[line.id]
+            applied.amount = sign * sum(shares.values())
             if applied.amount == 0:
                 continue
         evaluation.applied.append(applied)
         if rule.stop_further:
             break
     return evaluation
+

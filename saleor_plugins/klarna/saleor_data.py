@@ -1,11 +1,13 @@
 """Klarna order data from Saleor checkouts and orders (the only Saleor-specific builder).
 
 The lines always add up to the amount Saleor asks the customer to pay: product lines at
-Saleor's line totals, shipping, the voucher, named adjustments from other package
-features, gift cards, and a last ``discount``/``surcharge`` line for any difference left
+Saleor's line totals (without the parts of named adjustments inside them), shipping, the
+voucher, named adjustments from other package features (a cart rule's discount or
+surcharge), gift cards, and a last ``discount``/``surcharge`` line for any difference left
 by other plugins so that ``order_amount`` equals Saleor's total.
 """
-from typing import Callable, Iterable, List, Optional
+from dataclasses import dataclass, field
+from typing import Callable, Dict, Iterable, List, Optional
 
 from django.conf import settings
 from django.utils import translation
@@ -21,12 +23,27 @@ from .amounts import (
     product_line,
     shipping_line,
     tax_of,
+    tax_rate_basis_points,
 )
 
-# Callables (checkout, lines, discounts) → [(name, reference, signed Money)] that name
-# order-level amounts the package's features add to a checkout total (discount rules,
-# loyalty points). Whatever is left unexplained becomes one "Adjustment" line.
+# Callables (checkout, lines, discounts) → [Adjustment] that name amounts the package's
+# features add to a checkout total (discount rules). Whatever is left unexplained becomes
+# one "Adjustment" line.
 CHECKOUT_ADJUSTMENTS: List[Callable] = []
+
+
+@dataclass
+class Adjustment:
+    """A named, signed change of the checkout total (negative: a discount line, positive:
+    a surcharge line). ``line_parts``: checkout line id → the part of it already inside that
+    line's total; the product line is shown without it, so the name carries the amount."""
+
+    name: str
+    amount: TaxedMoney
+    reference: str = ""
+    line_parts: Dict[int, TaxedMoney] = field(default_factory=dict)
+
+
 # Callables (checkout_line) → Klarna ``subscription`` dict or None.
 LINE_SUBSCRIPTIONS: List[Callable] = []
 
@@ -102,8 +119,13 @@ def checkout_order_data(
         purchase_currency=currency,
         locale=klarna_locale(language, country),
     )
-    for line in lines:
-        total = manager.calculate_checkout_line_total(line, discounts)
+    totals = [(line, manager.calculate_checkout_line_total(line, discounts)) for line in lines]
+    adjustments = [adjustment for provider in CHECKOUT_ADJUSTMENTS
+                   for adjustment in provider(checkout, lines, discounts)]
+    for line, total in totals:
+        for adjustment in adjustments:
+            if line.pk in adjustment.line_parts:
+                total = total - adjustment.line_parts[line.pk]
         data.order_lines.append(
             product_line(
                 _line_name(line.variant),
@@ -124,10 +146,11 @@ def checkout_order_data(
         data.order_lines.append(
             adjustment_line(name, -checkout.discount, rate, reference=checkout.voucher_code or "")
         )
-    for provider in CHECKOUT_ADJUSTMENTS:
-        for name, reference, amount in provider(checkout, lines, discounts):
-            if amount.amount:
-                data.order_lines.append(adjustment_line(name, amount, rate, reference))
+    for adjustment in adjustments:
+        if adjustment.amount.gross.amount:
+            data.order_lines.append(adjustment_line(
+                adjustment.name, adjustment.amount.gross,
+                _rate_of(adjustment.amount, default=rate), adjustment.reference))
     total = manager.calculate_checkout_total(checkout, lines, discounts)
     _reconcile(data, minor_units(total.gross), rate, "Adjustment")
     gift_cards = checkout.get_total_gift_cards_balance()
@@ -173,6 +196,16 @@ def order_order_data(order, *, default_country: str = "", lines=None) -> KlarnaO
         data.order_lines.append(adjustment_line(name, -discount, rate))
     _reconcile(data, minor_units(order.total.gross), rate, "Adjustment")
     return data
+
+
+def _rate_of(amount: TaxedMoney, default: int) -> int:
+    """The VAT rate of a signed amount (a discount's net and gross are both negative)."""
+    if not amount.net.amount:
+        return default
+    if amount.gross.amount < 0:
+        amount = TaxedMoney(net=Money(-amount.net.amount, amount.currency),
+                            gross=Money(-amount.gross.amount, amount.currency))
+    return tax_rate_basis_points(amount)
 
 
 def _reconcile(data: KlarnaOrderData, expected: int, rate: int, name: str):

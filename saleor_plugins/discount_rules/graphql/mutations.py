@@ -1,3 +1,4 @@
+"""Staff mutations of the cart rules: rules, codes and customer groups."""
 import secrets
 import string
 
@@ -7,15 +8,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from saleor.account.models import User
-from saleor.graphql.checkout.types import Checkout as CheckoutType
 from saleor.graphql.core.mutations import BaseMutation
 
 from ...core.permissions import DiscountRulePermissions
-from ...graphql.ids import pk_from_global_id, visible_checkout
+from ...graphql.ids import pk_from_global_id
 from .. import rules
 from ..models import (
+    MAX_CONDITIONS,
     MAX_RULES,
-    CheckoutCode,
     CustomerGroup,
     DiscountCode,
     DiscountRule,
@@ -30,12 +30,13 @@ from .types import (
     DiscountRuleKind,
     DiscountRuleType,
 )
+from .warnings import support_warning
 
 CODES = DiscountRuleErrorCode
 CODE_ALPHABET = string.ascii_uppercase.replace("O", "").replace("I", "") + "23456789"
 
 
-def _error(field, message, code=CODES.INVALID):
+def field_error(field, message, code=CODES.INVALID):
     return ValidationError({field: ValidationError(message, code=code.value)})
 
 
@@ -43,14 +44,14 @@ def pk_from_id(global_id, type_name, field):
     """Primary key of a global ID of ``type_name``; a typed error for anything else."""
     pk = pk_from_global_id(global_id, type_name)
     if pk is None:
-        raise _error(field, _("Not a valid ID."), CODES.GRAPHQL_ERROR)
+        raise field_error(field, _("Not a valid ID."), CODES.GRAPHQL_ERROR)
     return pk
 
 
 def get_or_error(model, global_id, type_name, field):
     obj = model.objects.filter(pk=pk_from_id(global_id, type_name, field)).first()
     if obj is None:
-        raise _error(field, _("Couldn't find it: %(id)s") % {"id": global_id}, CODES.NOT_FOUND)
+        raise field_error(field, _("Couldn't find it: %(id)s") % {"id": global_id}, CODES.NOT_FOUND)
     return obj
 
 
@@ -116,20 +117,20 @@ def clean_condition(data, index):
     needed = CONDITION_FIELDS.get(kind)
     if needed and data.get(needed) in (None, ""):
         api_name = "".join(w.capitalize() if i else w for i, w in enumerate(needed.split("_")))
-        raise _error(field, _("This condition needs %(name)s.") % {"name": api_name},
+        raise field_error(field, _("This condition needs %(name)s.") % {"name": api_name},
                      CODES.REQUIRED)
     if needed == "amount":
         if data["amount"] < 0:
-            raise _error(field, _("The amount cannot be negative."))
+            raise field_error(field, _("The amount cannot be negative."))
         cleaned["amount"] = data["amount"]
     elif needed == "quantity":
         if data["quantity"] < 1:
-            raise _error(field, _("The quantity must be at least 1."))
+            raise field_error(field, _("The quantity must be at least 1."))
         cleaned["quantity"] = data["quantity"]
     elif needed == "country":
         country = data["country"].strip().upper()
         if len(country) != 2 or not country.isalpha():
-            raise _error(field, _("Enter a two-letter country code."))
+            raise field_error(field, _("Enter a two-letter country code."))
         cleaned["country"] = country
     elif needed in ID_TYPES:
         name, type_name = ID_TYPES[needed]
@@ -154,31 +155,48 @@ def clean_rule(data, rule=None):
     merged.update(cleaned)
     name = (merged.get("name") or "").strip()
     if not name:
-        raise _error("name", _("Give the rule a name."), CODES.REQUIRED)
+        raise field_error("name", _("Give the rule a name."), CODES.REQUIRED)
     kind = merged.get("kind")
     if not kind:
-        raise _error("kind", _("Choose the kind of rule."), CODES.REQUIRED)
+        raise field_error("kind", _("Choose the kind of rule."), CODES.REQUIRED)
     value = merged.get("value") or 0
     direction = merged.get("direction") or rules.DISCOUNT
     if kind == rules.FIXED and value <= 0:
-        raise _error("value", _("Enter an amount above zero."))
+        raise field_error("value", _("Enter an amount above zero."))
     if kind == rules.PERCENTAGE and not 0 < value <= 100:
-        raise _error("value", _("Enter a percentage above 0 and at most 100."))
+        raise field_error("value", _("Enter a percentage above 0 and at most 100."))
     if kind in (rules.FREE_SHIPPING, rules.GIFT) and direction != rules.DISCOUNT:
-        raise _error("direction", _("Free shipping and gifts are always discounts."))
+        raise field_error("direction", _("Free shipping and gifts are always discounts."))
     if kind == rules.GIFT and not merged.get("gift_variant"):
-        raise _error("giftVariantId", _("Choose the gift product."), CODES.REQUIRED)
+        raise field_error("giftVariantId", _("Choose the gift product."), CODES.REQUIRED)
     if merged.get("gift_quantity") is not None and merged["gift_quantity"] < 1:
-        raise _error("giftQuantity", _("The quantity must be at least 1."))
+        raise field_error("giftQuantity", _("The quantity must be at least 1."))
     if merged.get("usage_limit") is not None and merged["usage_limit"] < 1:
-        raise _error("usageLimit", _("The limit must be at least 1."))
+        raise field_error("usageLimit", _("The limit must be at least 1."))
     if merged.get("starts_at") and merged.get("ends_at") and merged["ends_at"] <= merged["starts_at"]:
-        raise _error("endsAt", _("The end must be after the start."))
+        raise field_error("endsAt", _("The end must be after the start."))
     cleaned["name"] = name
     conditions = None
     if data.get("conditions") is not None:
+        if len(data["conditions"]) > MAX_CONDITIONS:
+            raise field_error("conditions", _("A rule has at most %(max)d conditions.") % {
+                "max": MAX_CONDITIONS}, CODES.TOO_MANY_CONDITIONS)
         conditions = [clean_condition(c, i) for i, c in enumerate(data["conditions"])]
     return cleaned, conditions
+
+
+def save_conditions(rule, conditions) -> None:
+    """Replace the rule's conditions; a single-use code condition makes every code of the
+    rule once per customer."""
+    rule.conditions.all().delete()
+    for condition in conditions:
+        RuleCondition.objects.create(rule=rule, **condition)
+    if any(c["type"] == rules.SINGLE_USE_CODE for c in conditions):
+        rule.codes.update(once_per_customer=True)
+
+
+WARNING_FIELD = dict(description="Set when more rules are active than are supported "
+                                 "working together (the system allows more).")
 
 
 class StaffMutation(BaseMutation):
@@ -188,6 +206,7 @@ class StaffMutation(BaseMutation):
 
 class DiscountRuleCreate(BaseMutation):
     rule = graphene.Field(DiscountRuleType)
+    support_warning = graphene.String(**WARNING_FIELD)
 
     class Arguments:
         input = DiscountRuleInput(required=True)
@@ -205,17 +224,18 @@ class DiscountRuleCreate(BaseMutation):
             # one creator at a time, so two staff members cannot both make rule 30
             list(DiscountRule.objects.select_for_update().values_list("pk", flat=True))
             if DiscountRule.objects.count() >= MAX_RULES:
-                raise _error("input", _("A shop can have at most %(max)d rules. Delete or "
+                raise field_error("input", _("A shop can have at most %(max)d rules. Delete or "
                                         "reuse one first.") % {"max": MAX_RULES},
                              CODES.LIMIT_REACHED)
             rule = DiscountRule.objects.create(**cleaned)
-            for condition in conditions or []:
-                RuleCondition.objects.create(rule=rule, **condition)
-        return DiscountRuleCreate(rule=DiscountRuleType.from_model(rule, staff=True))
+            save_conditions(rule, conditions or [])
+        return DiscountRuleCreate(rule=DiscountRuleType.from_model(rule, staff=True),
+                                  support_warning=support_warning())
 
 
 class DiscountRuleUpdate(BaseMutation):
     rule = graphene.Field(DiscountRuleType)
+    support_warning = graphene.String(**WARNING_FIELD)
 
     class Arguments:
         id = graphene.ID(required=True)
@@ -236,14 +256,14 @@ class DiscountRuleUpdate(BaseMutation):
                 setattr(rule, name, value)
             rule.save()
             if conditions is not None:
-                rule.conditions.all().delete()
-                for condition in conditions:
-                    RuleCondition.objects.create(rule=rule, **condition)
-        return DiscountRuleUpdate(rule=DiscountRuleType.from_model(rule, staff=True))
+                save_conditions(rule, conditions)
+        return DiscountRuleUpdate(rule=DiscountRuleType.from_model(rule, staff=True),
+                                  support_warning=support_warning())
 
 
 class DiscountRuleDelete(BaseMutation):
     ok = graphene.Boolean(description="True when the rule was deleted.")
+    support_warning = graphene.String(**WARNING_FIELD)
 
     class Arguments:
         id = graphene.ID(required=True)
@@ -257,7 +277,7 @@ class DiscountRuleDelete(BaseMutation):
     @classmethod
     def perform_mutation(cls, _root, info, id):
         get_or_error(DiscountRule, id, "DiscountRule", "id").delete()
-        return DiscountRuleDelete(ok=True)
+        return DiscountRuleDelete(ok=True, support_warning=support_warning())
 
 
 class DiscountCodesCreate(BaseMutation):
@@ -268,7 +288,9 @@ class DiscountCodesCreate(BaseMutation):
         codes = graphene.List(graphene.NonNull(graphene.String), description="Codes to add.")
         generate = graphene.Int(description="Generate this many random codes (at most 10000).")
         prefix = graphene.String(description="Prefix of generated codes.")
-        once_per_customer = graphene.Boolean(description="Each account may use a code once.")
+        once_per_customer = graphene.Boolean(
+            description="Each account may use a code once (always so for a rule with a "
+            "SINGLE_USE_CODE condition).")
         max_uses = graphene.Int(description="Uses per code in total; generated codes default to 1.")
 
     class Meta:
@@ -279,22 +301,32 @@ class DiscountCodesCreate(BaseMutation):
 
     @classmethod
     def perform_mutation(cls, _root, info, rule_id, codes=None, generate=None, prefix="",
-                         once_per_customer=False, max_uses=None):
+                         once_per_customer=None, max_uses=None):
         rule = get_or_error(DiscountRule, rule_id, "DiscountRule", "ruleId")
+        types = set(rule.conditions.values_list("type", flat=True))
+        if not types & {rules.CODE, rules.SINGLE_USE_CODE}:
+            raise field_error("ruleId", _("This rule has no code condition, so a code would "
+                                     "change nothing. Add a CODE or SINGLE_USE_CODE "
+                                     "condition first."), CODES.NO_CODE_CONDITION)
+        if rules.SINGLE_USE_CODE in types:
+            if once_per_customer is False:
+                raise field_error("oncePerCustomer", _("Codes of a rule with a single-use code "
+                                                  "condition are once per customer."))
+            once_per_customer = True
         typed = [normalise_code(c) for c in codes or []]
         if any(not c or len(c) > 40 for c in typed):
-            raise _error("codes", _("A code has 1 to 40 letters, digits or dashes."))
+            raise field_error("codes", _("A code has 1 to 40 letters, digits or dashes."))
         if generate is not None and not 1 <= generate <= 10000:
-            raise _error("generate", _("Generate between 1 and 10000 codes."))
+            raise field_error("generate", _("Generate between 1 and 10000 codes."))
         if max_uses is not None and max_uses < 1:
-            raise _error("maxUses", _("The limit must be at least 1."))
+            raise field_error("maxUses", _("The limit must be at least 1."))
         prefix = normalise_code(prefix or "")
         if len(prefix) > 20:
-            raise _error("prefix", _("A prefix has at most 20 characters."))
+            raise field_error("prefix", _("A prefix has at most 20 characters."))
         if not typed and not generate:
-            raise _error("codes", _("Give codes or a number to generate."), CODES.REQUIRED)
+            raise field_error("codes", _("Give codes or a number to generate."), CODES.REQUIRED)
         if len(set(typed)) != len(typed) or DiscountCode.objects.filter(code__in=typed).exists():
-            raise _error("codes", _("A code exists already."), CODES.UNIQUE)
+            raise field_error("codes", _("A code exists already."), CODES.UNIQUE)
         rows = [DiscountCode(rule=rule, code=c, once_per_customer=bool(once_per_customer),
                              max_uses=max_uses) for c in typed]
         generated = set()
@@ -340,9 +372,9 @@ class CustomerGroupSave(BaseMutation):
         if input.get("name") is not None:
             group.name = input["name"].strip()
         if not group.name:
-            raise _error("name", _("Give the group a name."), CODES.REQUIRED)
+            raise field_error("name", _("Give the group a name."), CODES.REQUIRED)
         if CustomerGroup.objects.filter(name__iexact=group.name).exclude(pk=group.pk).exists():
-            raise _error("name", _("A group with this name exists already."), CODES.UNIQUE)
+            raise field_error("name", _("A group with this name exists already."), CODES.UNIQUE)
         if input.get("description") is not None:
             group.description = input["description"]
         add = [get_or_error(User, u, "User", "addUserIds") for u in input.get("add_user_ids") or []]
@@ -353,79 +385,3 @@ class CustomerGroupSave(BaseMutation):
             group.members.add(*add)
             group.members.remove(*remove)
         return CustomerGroupSave(group=CustomerGroupType.from_model(group))
-
-
-def forget(info, checkout):
-    plugin = info.context.plugins.get_plugin("saleor_plugins.discount_rules")
-    if plugin is not None:
-        plugin.forget(checkout)
-
-
-class CheckoutCodeMutation(BaseMutation):
-    checkout = graphene.Field(CheckoutType)
-
-    class Meta:
-        abstract = True
-
-    @classmethod
-    def checkout_for(cls, info, checkout_id):
-        checkout = visible_checkout(checkout_id, info.context.user)
-        if checkout is None:
-            raise _error("checkoutId", _("Couldn't find the checkout."), CODES.NOT_FOUND)
-        return checkout
-
-
-class CheckoutDiscountCodeAdd(CheckoutCodeMutation):
-    class Arguments:
-        checkout_id = graphene.ID(required=True)
-        code = graphene.String(required=True)
-
-    class Meta:
-        description = (
-            "Enter a cart-rule code on a checkout (Saleor's voucher field stays free for "
-            "vouchers; both apply)."
-        )
-        error_type_class = DiscountRuleError
-        error_type_field = "discount_rule_errors"
-
-    @classmethod
-    def perform_mutation(cls, _root, info, checkout_id, code):
-        from ..cart import usable_code_ids
-
-        checkout = cls.checkout_for(info, checkout_id)
-        found = DiscountCode.objects.filter(code=normalise_code(code)).first()
-        if found is None:
-            raise _error("code", _("This code is not valid."), CODES.NOT_FOUND)
-        if found.once_per_customer and not checkout.user_id:
-            raise _error("code", _("Log in to use this code."), CODES.CODE_NOT_USABLE)
-        with transaction.atomic():
-            entry, created = CheckoutCode.objects.get_or_create(
-                checkout_token=checkout.token, code=found)
-            if found.pk not in usable_code_ids(checkout):
-                entry.delete()
-                raise _error("code", _("This code has already been used."), CODES.CODE_NOT_USABLE)
-        forget(info, checkout)
-        return CheckoutDiscountCodeAdd(checkout=checkout)
-
-
-class CheckoutDiscountCodeRemove(CheckoutCodeMutation):
-    class Arguments:
-        checkout_id = graphene.ID(required=True)
-        code = graphene.String(required=True)
-
-    class Meta:
-        description = "Take a cart-rule code off a checkout."
-        error_type_class = DiscountRuleError
-        error_type_field = "discount_rule_errors"
-
-    @classmethod
-    def perform_mutation(cls, _root, info, checkout_id, code):
-        from ..models import CodeRedemption
-
-        checkout = cls.checkout_for(info, checkout_id)
-        CheckoutCode.objects.filter(checkout_token=checkout.token,
-                                    code__code=normalise_code(code)).delete()
-        CodeRedemption.objects.filter(checkout_token=checkout.token, order__isnull=True,
-                                      code__code=normalise_code(code)).delete()
-        forget(info, checkout)
-        return CheckoutDiscountCodeRemove(checkout=checkout)

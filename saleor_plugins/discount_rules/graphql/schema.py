@@ -7,9 +7,8 @@ from saleor.graphql.utils import get_user_or_app_from_context
 from ...core.errors import permission_denied
 from ...core.permissions import DiscountRulePermissions
 from ..models import CheckoutCode, CustomerGroup, DiscountRule, OrderRule
+from .checkout_codes import CheckoutDiscountCodeAdd, CheckoutDiscountCodeRemove
 from .mutations import (
-    CheckoutDiscountCodeAdd,
-    CheckoutDiscountCodeRemove,
     CustomerGroupSave,
     DiscountCodesCreate,
     DiscountRuleCreate,
@@ -17,6 +16,7 @@ from .mutations import (
     DiscountRuleUpdate,
 )
 from .types import AppliedDiscountRule, CustomerGroupType, DiscountRuleType
+from .warnings import support_warning
 
 PLUGIN_ID = "saleor_plugins.discount_rules"
 
@@ -45,6 +45,10 @@ class DiscountRulesQueries(graphene.ObjectType):
         graphene.NonNull(CustomerGroupType), required=True,
         description="Customer groups (MANAGE_DISCOUNT_RULES).",
     )
+    discount_rules_warning = graphene.String(
+        description="Set, for staff next to `discountRules`, when more rules are active than "
+        "are supported working together (MANAGE_DISCOUNT_RULES).",
+    )
 
     def resolve_discount_rules(self, info):
         if not _can_manage(info):
@@ -60,6 +64,11 @@ class DiscountRulesQueries(graphene.ObjectType):
         rows = DiscountRule.objects.filter(pk__in=ids, is_public=True).prefetch_related(
             "conditions")
         return [DiscountRuleType.from_model(r) for r in rows]
+
+    def resolve_discount_rules_warning(self, info):
+        if not _can_manage(info):
+            _permission_denied()
+        return support_warning()
 
     def resolve_customer_groups(self, info):
         if not _can_manage(info):

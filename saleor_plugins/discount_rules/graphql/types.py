@@ -16,6 +16,12 @@ class DiscountRuleErrorCode(graphene.Enum):
     UNIQUE = "unique"
     LIMIT_REACHED = "discount_rules_limit_reached"
     CODE_NOT_USABLE = "discount_code_not_usable"
+    RULE_NOT_ACTIVE = "discount_rule_not_active"
+    NOT_YET_VALID = "discount_rule_not_yet_valid"
+    EXPIRED = "discount_rule_expired"
+    LOGIN_REQUIRED = "discount_code_login_required"
+    TOO_MANY_CONDITIONS = "discount_rule_too_many_conditions"
+    NO_CODE_CONDITION = "discount_rule_no_code_condition"
 
 
 class DiscountRuleError(Error):
@@ -111,6 +117,11 @@ class CustomerGroupType(graphene.ObjectType):
             description=group.description,
             member_emails=list(group.members.values_list("email", flat=True)),
         )
+
+
+class DiscountRuleUnmetCondition(graphene.ObjectType):
+    type = graphene.Field(DiscountRuleConditionType, required=True)
+    message = graphene.String(required=True, description="What the cart still needs.")
 
 
 class AppliedDiscountRule(graphene.ObjectType):

@@ -1,0 +1,244 @@
+"""Issue 15, items 5 and 6: rule amounts are exact everywhere (checkout, payment, order,
+recalculation, e-mail, Klarna), and every rule is shown by name with its signed amount.
+
+VAT setups as the subscription tax tests use them: no tax plugin, a flat 25 % with prices
+including VAT (amounts are gross), and prices excluding VAT (amounts are net)."""
+import re
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from graphene import Node
+from saleor.core.permissions import OrderPermissions
+from saleor.order import emails as order_emails
+from saleor.order.models import Order
+from saleor.order.utils import recalculate_order
+
+from saleor_plugins.discount_rules import rules
+from saleor_plugins.klarna.models import KlarnaOrder
+
+from . import factories
+from .checkout_helpers import SHIPPING_UPDATE, create_checkout
+from .test_discount_rules_checkout import UPDATE_SHIPPING, make_rule, pay_and_complete
+
+FLAT_VAT = "tests.sample_plugins.FlatVatSamplePlugin"
+
+CHECKOUT = """
+query($token: UUID!) {
+  checkout(token: $token) {
+    totalPrice { net { amount } gross { amount } }
+    discountRules { name amount { amount } }
+  }
+}"""
+ORDER = """
+query($id: ID!) {
+  order(id: $id) {
+    total { net { amount } gross { amount } }
+    shippingPrice { net { amount } gross { amount } }
+    discount { amount }
+    lines { productName productSku quantity unitPrice { net { amount } gross { amount } } }
+    discountRules { name amount { amount } }
+  }
+}"""
+
+
+@pytest.fixture
+def vat(settings):
+    """``vat(None | True | False)``: no tax plugin, or 25 % VAT included in / added to prices."""
+    def switch(included):
+        from saleor.site.models import SiteSettings
+
+        if included is None:
+            return
+        plugins = list(settings.PLUGINS)
+        plugins.insert(0, FLAT_VAT)
+        settings.PLUGINS = plugins
+        SiteSettings.objects.update(include_taxes_in_prices=included)
+    return switch
+
+
+def money(value):
+    return Decimal(str(value))
+
+
+def pair(price):
+    return money(price["net"]["amount"]), money(price["gross"]["amount"])
+
+
+def three_coffees(client, shop):
+    checkout = create_checkout(client, [(shop.coffee, 3)])  # 3 x 129.00
+    result = client.data(SHIPPING_UPDATE, {
+        "checkoutId": checkout["id"],
+        "shippingMethodId": Node.to_global_id("ShippingMethod", shop.shipping_method.pk),
+    })["checkoutShippingMethodUpdate"]
+    assert result["checkoutErrors"] == []
+    return checkout
+
+
+def staff_client(api):
+    return api(factories.create_staff(permissions=[OrderPermissions.MANAGE_ORDERS]))
+
+
+# direction, value, VAT mode, (net, gross) of the checkout: 387.00 of goods + 49.00 shipping.
+# The rule's amount is exact on the shop's price basis (gross with VAT included, else net);
+# the other side is each unit's own (2 x 138.67 + 1 x 138.66 gross: net 2 x 110.94 + 110.93).
+EXACT = [
+    (rules.DISCOUNT, "50.00", None, ("386.00", "386.00")),
+    (rules.DISCOUNT, "50.00", True, ("308.79", "386.00")),
+    (rules.DISCOUNT, "50.00", False, ("386.00", "482.50")),
+    (rules.SURCHARGE, "29.00", None, ("465.00", "465.00")),
+    (rules.SURCHARGE, "29.00", True, ("372.01", "465.00")),
+    (rules.SURCHARGE, "29.00", False, ("465.00", "581.26")),
+]
+
+
+@pytest.mark.parametrize("direction,value,included,expected", EXACT)
+def test_item15_05_a_fixed_amount_over_three_units_is_exact_from_checkout_to_recalculated_order(
+        api, all_plugins_active, shop, customer, vat, direction, value, included, expected):
+    vat(included)
+    make_rule(rules.FIXED, value, direction, name="Tre")
+    client = api(customer)
+    checkout = three_coffees(client, shop)
+    expected = tuple(money(v) for v in expected)
+    shown = client.data(CHECKOUT, {"token": checkout["token"]})["checkout"]
+    sign = -1 if direction == rules.DISCOUNT else 1
+    assert [(r["name"], money(r["amount"]["amount"])) for r in shown["discountRules"]] == [
+        ("Tre", sign * money(value))]
+    assert pair(shown["totalPrice"]) == expected
+    completed = pay_and_complete(client, checkout, expected[1])
+    assert completed["checkoutErrors"] == []
+    order = Order.objects.get(token=completed["order"]["token"])
+    assert order.payments.get().captured_amount == expected[1]
+    order_id = Node.to_global_id("Order", order.pk)
+    staff = staff_client(api)
+    shown_order = staff.data(ORDER, {"id": order_id})["order"]
+    assert pair(shown_order["total"]) == expected
+    assert [(r["name"], money(r["amount"]["amount"])) for r in shown_order["discountRules"]] == [
+        ("Tre", sign * money(value))]
+    lines = shown_order["lines"]
+    # what the order says adds up: its lines (3 units at two prices a cent apart) and
+    # shipping make its total, on net and on gross
+    assert sum(l["quantity"] for l in lines) == 3 and {l["productSku"] for l in lines} == {
+        "KAFFE-1"}
+    for side, expected_side in zip(("net", "gross"), expected):
+        lines_total = sum(money(l["unitPrice"][side]["amount"]) * l["quantity"] for l in lines)
+        assert lines_total + money(shown_order["shippingPrice"][side]["amount"]) == expected_side
+    assert shown_order["discount"] is None or money(shown_order["discount"]["amount"]) == 0
+    # staff change the shipping method: Saleor recalculates the order from its lines
+    recalculated = staff.data(UPDATE_SHIPPING, {
+        "order": order_id, "method": Node.to_global_id("ShippingMethod", shop.shipping_method.pk)}
+    )["orderUpdateShipping"]
+    assert recalculated["orderErrors"] == []
+    assert pair(staff.data(ORDER, {"id": order_id})["order"]["total"]) == expected
+
+
+def test_item15_05_a_whole_cart_discount_is_exact(api, all_plugins_active, shop, customer):
+    # 100 % off: the checkout lines keep a cent per unit (Saleor 2.10.1 cannot create a
+    # zero-priced order line) that comes off the total; the customer pays the shipping only
+    make_rule(rules.PERCENTAGE, "100", name="Alt gratis")
+    client = api(customer)
+    checkout = three_coffees(client, shop)
+    shown = client.data(CHECKOUT, {"token": checkout["token"]})["checkout"]
+    assert pair(shown["totalPrice"]) == (Decimal("49.00"), Decimal("49.00"))
+    completed = pay_and_complete(client, checkout, Decimal("49.00"))
+    assert completed["checkoutErrors"] == []
+    order = Order.objects.get(token=completed["order"]["token"])
+    assert order.total.gross.amount == Decimal("49.00")
+    recalculate_order(order)  # as Saleor does when staff change the order
+    order.refresh_from_db()
+    assert order.total.gross.amount == Decimal("49.00")
+    assert [line.unit_price.gross.amount for line in order.lines.all()] == [Decimal("0.00")]
+
+
+def test_item15_05_a_split_line_keeps_its_stock_and_is_fulfilled_as_ordered(
+        api, all_plugins_active, shop, customer):
+    from saleor.warehouse.models import Allocation, Stock
+
+    make_rule(rules.FIXED, "29.00", rules.SURCHARGE, name="Gebyr")
+    client = api(customer)
+    checkout = three_coffees(client, shop)
+    completed = pay_and_complete(client, checkout, Decimal("465.00"))
+    order = Order.objects.get(token=completed["order"]["token"])
+    lines = list(order.lines.all())
+    assert sorted((l.quantity, l.unit_price.gross.amount) for l in lines) == [
+        (1, Decimal("138.66")), (2, Decimal("138.67"))]  # 416.00 for 3 units
+    assert sum(a.quantity_allocated for a in Allocation.objects.filter(
+        order_line__order=order)) == 3
+    assert {a.order_line_id: a.quantity_allocated for a in Allocation.objects.filter(
+        order_line__order=order)} == {l.pk: l.quantity for l in lines}
+    fulfilled = staff_client(api).data("""mutation($order: ID!, $input: OrderFulfillInput!) {
+        orderFulfill(order: $order, input: $input) {
+          order { status } orderErrors { field message code } } }""", {
+        "order": Node.to_global_id("Order", order.pk),
+        "input": {"lines": [{"orderLineId": Node.to_global_id("OrderLine", l.pk),
+                             "stocks": [{"quantity": l.quantity, "warehouse": Node.to_global_id(
+                                 "Warehouse", shop.warehouse.pk)}]} for l in lines]},
+    })["orderFulfill"]
+    assert fulfilled["orderErrors"] == []
+    assert fulfilled["order"]["status"] == "FULFILLED"
+    assert Stock.objects.get(product_variant=shop.coffee).quantity == 10 - 3
+
+
+EMAIL_ROWS = {
+    "en": ("Discount: Sommer", "Surcharge: Gebyr"),
+    "nb": ("Rabatt: Sommer", "Tillegg: Gebyr"),
+    "de": ("Rabatt: Sommer", "Zuschlag: Gebyr"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(EMAIL_ROWS))
+def test_item15_06_the_order_confirmation_names_each_rule_with_its_signed_amount(
+        api, all_plugins_active, shop, customer, language):
+    make_rule(rules.FIXED, "50.00", name="Sommer")
+    make_rule(rules.FIXED, "29.00", rules.SURCHARGE, name="Gebyr")
+    client = api(customer)
+    checkout = three_coffees(client, shop)
+    total = Decimal("415.00")  # 387.00 - 50.00 + 29.00 + 49.00
+    completed = pay_and_complete(client, checkout, total)
+    assert completed["checkoutErrors"] == []
+    order = Order.objects.get(token=completed["order"]["token"])
+    order.language_code = language
+    order.save(update_fields=["language_code"])
+    order_emails.send_order_confirmation(order.pk, "")
+    [message] = mail.outbox
+    html = message.alternatives[0][0]
+    discount_row, surcharge_row = EMAIL_ROWS[language]
+    for text in (message.body, html):
+        assert discount_row in text and surcharge_row in text
+    # the coffee at its price (its two order lines shown as the one line bought), each rule
+    # as a signed row, adding up to the order's total
+    body = [line.replace("\xa0", " ").replace(",", ".") for line in message.body.splitlines()]
+    coffee = [line for line in body if "Kaffe Fjell" in line]
+    assert len(coffee) == 1 and coffee[0].startswith("3 x ")
+    assert re.search(r"129\.00.*= \D*387\.00", coffee[0])
+    [discount] = [line for line in body if discount_row in line]
+    [surcharge] = [line for line in body if surcharge_row in line]
+    assert re.search(r": -\D*50\.00\D*$", discount)
+    assert re.search(r": \+\D*29\.00\D*$", surcharge)
+    assert any(re.search(r"\D415\.00\D*$", line) for line in body)
+
+
+@pytest.mark.parametrize("included", [None, True])
+def test_item15_06_klarna_gets_each_rule_as_a_named_discount_or_surcharge_line(
+        api, all_plugins_active, klarna_gateway, klarna, shop, customer, vat, included):
+    from .test_klarna_gateway import open_session, pay
+
+    vat(included)
+    make_rule(rules.FIXED, "50.00", name="Sommer")
+    make_rule(rules.FIXED, "29.00", rules.SURCHARGE, name="Gebyr")
+    client = api(customer)
+    checkout = three_coffees(client, shop)
+    checkout["total"] = Decimal("415.00")
+    session = open_session(client, checkout)
+    assert money(session["amount"]["amount"]) == checkout["total"]
+    completed = pay(client, checkout, klarna.authorize(session["sessionId"]))
+    assert completed["checkoutErrors"] == []
+    order = Order.objects.get(token=completed["order"]["token"])
+    remote = klarna.orders[KlarnaOrder.objects.get(order=order).klarna_order_id]
+    lines = [(l["type"], l["name"], l["total_amount"]) for l in remote["order_lines"]]
+    assert sorted(lines) == sorted([
+        ("physical", "Kaffe Fjell", 38700), ("shipping_fee", shop.shipping_method.name, 4900),
+        ("discount", "Sommer", -5000), ("surcharge", "Gebyr", 2900)])
+    assert remote["order_amount"] == 41500 == int(order.total.gross.amount * 100)
+    rates = {l["name"]: l["tax_rate"] for l in remote["order_lines"]}
+    assert rates["Sommer"] == rates["Gebyr"] == rates["Kaffe Fjell"] == (2500 if included else 0)
