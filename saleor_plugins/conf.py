@@ -22,9 +22,9 @@ PACKAGE_LANGUAGES = (("en", "English"), ("nb", "Norwegian"), ("sv", "Swedish"),
 
 def configure(settings: dict) -> dict:
     """Update a settings namespace (``globals()`` of a settings module) in place."""
-    from .platform import current
+    from .platform import saleor
 
-    return current().conf.configure(settings)
+    return saleor.conf.configure(settings)
 
 
 def features():

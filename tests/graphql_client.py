@@ -4,7 +4,8 @@ import time
 
 from django.test import Client
 from django.urls import reverse
-from graphql_jwt.shortcuts import get_token
+
+from . import factories
 
 TOKEN_CREATE = """
 mutation($email: String!, $password: String!) {
@@ -21,7 +22,7 @@ class GraphQLClient:
     def post(self, query: str, variables=None):
         headers = {}
         if self.user is not None:
-            headers["HTTP_AUTHORIZATION"] = f"JWT {get_token(self.user)}"
+            headers["HTTP_AUTHORIZATION"] = factories.authorization_header(self.user)
         if self.language:
             headers["HTTP_ACCEPT_LANGUAGE"] = self.language
         return self._http.post(

@@ -8,3 +8,4 @@ from saleor.core.permissions import (  # noqa: F401 (the adapter's names)
     OrderPermissions,
     ProductPermissions,
 )
+from django.contrib.auth.models import Permission  # noqa: E402,F401 (Django's, on 2.10.1)

@@ -12,3 +12,4 @@ from saleor.permission.enums import (  # noqa: F401 (the adapter's names)
     OrderPermissions,
     ProductPermissions,
 )
+from saleor.permission.models import Permission  # noqa: E402,F401 (Saleor's own model)
