@@ -65,13 +65,17 @@ def visible_subscriptions(info):
     return models.Subscription.objects.none()
 
 
-def domain_call(function, *args, **kwargs):
+def domain_call(function, *args, schedule_field="id", **kwargs):
     """Run a domain operation; its refusals become typed errors."""
     try:
         return function(*args, **kwargs)
     except DomainError as error:
         code = next((c for c in CODES._meta.enum if c.value == error.code), CODES.INVALID)
         raise _error(error.field or "id", str(error), code)
+    except scheduling.ScheduleError:
+        # a date no delivery of the schedule reaches (a daily subscription paused until 2900)
+        raise _error(schedule_field, _(
+            "No delivery can be planned from that date. Choose an earlier date."))
 
 
 def config_or_error():
@@ -267,6 +271,7 @@ class CheckoutLineSubscriptionSet(BaseMutation):
 
 class ProductSubscriptionMutation(BaseMutation):
     subscription = graphene.Field(ProductSubscription)
+    schedule_field = "id"  # the argument named when the schedule cannot reach a date
 
     class Meta:
         abstract = True
@@ -282,11 +287,14 @@ class ProductSubscriptionMutation(BaseMutation):
         config = config_or_error()
         with transaction.atomic():
             subscription = cls.subscription_for(info, id)
-            domain_call(cls.change, info, subscription, config, **data)
+            domain_call(cls.change, info, subscription, config, **data,
+                        schedule_field=cls.schedule_field)
         return cls(subscription=ProductSubscription.from_model(subscription))
 
 
 class ProductSubscriptionPause(ProductSubscriptionMutation):
+    schedule_field = "until"
+
     class Arguments:
         id = graphene.ID(required=True)
         until = graphene.Date(required=True, description="Deliveries start again on this day.")
@@ -355,6 +363,8 @@ class ProductSubscriptionUpdateInput(graphene.InputObjectType):
 
 
 class ProductSubscriptionUpdate(ProductSubscriptionMutation, I18nMixin):
+    schedule_field = "nextDeliveryDate"
+
     class Arguments:
         id = graphene.ID(required=True)
         input = ProductSubscriptionUpdateInput(required=True)
