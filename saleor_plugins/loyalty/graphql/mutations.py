@@ -355,7 +355,8 @@ class ProductReviewCreate(CustomerLoyaltyMutation):
         try:
             with transaction.atomic():
                 review = ProductReview.objects.create(
-                    product=product, user=user, rating=rating, text=text, author_name=name)
+                    product=product, user=user, rating=rating, text=text,
+                    author_name=name[:100])  # the column's length; names may be longer
         except IntegrityError:
             raise _error("productId", _("You have already reviewed this product."),
                          CODES.UNIQUE)
