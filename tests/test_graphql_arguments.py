@@ -164,3 +164,77 @@ def test_item14_08_the_rule_covers_every_package_field_with_arguments_and_no_sal
     for saleor_field in [("Mutation", "checkoutCreate"), ("Query", "products"),
                          ("Mutation", "tokenCreate")]:
         assert saleor_field not in checked
+
+
+# -- found by the fuzz suite once its strategies reached past the ID checks -----------------
+
+RULE_UPDATE = """mutation($id: ID!, $input: DiscountRuleInput!) {
+  discountRuleUpdate(id: $id, input: $input) {
+    rule { name description } discountRuleErrors { field message code } } }"""
+GROUP_SAVE = """mutation($input: CustomerGroupInput!) {
+  customerGroupSave(input: $input) { group { name } discountRuleErrors { field message code } } }"""
+SUBSCRIPTIONS = """query($first: Int) { productSubscriptions(first: $first) { id } }"""
+
+
+@pytest.fixture
+def rule_manager(db):
+    return factories.create_staff(permissions=[DiscountRulePermissions.MANAGE_DISCOUNT_RULES])
+
+
+def test_item14_08_null_for_a_rule_field_leaves_it_as_it_is(api, rule_manager):
+    rule = DiscountRule.objects.create(name="Ti", description="Ti prosent", kind="percentage",
+                                       value=Decimal("10"))
+    payload = api(rule_manager).data(RULE_UPDATE, {"id": gid("DiscountRule", rule.pk), "input": {
+        "description": None, "isActive": None, "priority": None, "direction": None}})
+    assert payload["discountRuleUpdate"]["discountRuleErrors"] == []
+    rule.refresh_from_db()
+    assert (rule.description, rule.is_active, rule.priority, rule.direction) == (
+        "Ti prosent", True, 0, "discount")
+
+
+@pytest.mark.parametrize("field, value", [("name", "x" * 121), ("description", "x" * 501),
+                                          ("value", "10000000000"), ("value", "0.001")])
+def test_item14_08_rule_values_its_columns_cannot_hold_are_typed_errors(
+        api, rule_manager, field, value):
+    payload = api(rule_manager).data(RULE_CREATE, {"input": dict(
+        {"name": "Fast", "kind": "FIXED", "value": "10"}, **{field: value})})
+    [error] = payload["discountRuleCreate"]["discountRuleErrors"]
+    assert (error["field"], error["code"]) == (field, "INVALID")
+    assert not DiscountRule.objects.exists()
+
+
+def test_item14_08_a_condition_amount_beyond_its_column_is_a_typed_error(api, rule_manager):
+    payload = api(rule_manager).data(RULE_CREATE, {"input": {
+        "name": "Stor handel", "kind": "PERCENTAGE", "value": "5",
+        "conditions": [{"type": "CART_AMOUNT_AT_LEAST", "amount": "1e12"}]}})
+    [error] = payload["discountRuleCreate"]["discountRuleErrors"]
+    assert (error["field"], error["code"]) == ("conditions.0", "INVALID")
+    assert not DiscountRule.objects.exists()
+
+
+def test_item14_08_a_customer_group_name_longer_than_its_column_is_a_typed_error(
+        api, rule_manager):
+    payload = api(rule_manager).data(GROUP_SAVE, {"input": {"name": "V" * 101}})
+    [error] = payload["customerGroupSave"]["discountRuleErrors"]
+    assert (error["field"], error["code"]) == ("name", "INVALID")
+
+
+def test_item14_08_a_negative_first_lists_subscriptions_instead_of_failing(api, subscription):
+    manager = factories.create_staff(permissions=[SubscriptionPermissions.MANAGE_SUBSCRIPTIONS])
+    listed = api(manager).data(SUBSCRIPTIONS, {"first": -1})["productSubscriptions"]
+    assert listed == [{"id": gid("ProductSubscription", subscription.pk)}]
+
+
+REVIEW_CREATE = """mutation($productId: ID!) {
+  productReviewCreate(productId: $productId, rating: 5, text: "God") {
+    review { authorName } loyaltyErrors { field code } } }"""
+
+
+def test_item14_08_a_review_by_a_customer_with_a_long_name_is_saved(api, shop):
+    customer = factories.create_customer("kari@example.com", first_name="K" * 200,
+                                         last_name="Nordmann")
+    factories.create_order(customer, [(shop.coffee, 1)])
+    payload = api(customer).data(REVIEW_CREATE, {"productId": gid(
+        "Product", shop.coffee.product_id)})["productReviewCreate"]
+    assert payload["loyaltyErrors"] == []
+    assert payload["review"]["authorName"] == "K" * 100
