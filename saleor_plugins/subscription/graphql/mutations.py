@@ -11,6 +11,7 @@ from saleor.graphql.core.scalars import Decimal
 from saleor.graphql.utils import get_user_or_app_from_context
 
 from ...core import request_cache
+from ...core.actors import actor
 from ...core.permissions import SubscriptionPermissions
 from ...graphql.ids import pk_from_global_id, visible_checkout
 from .. import models, scheduling, subscriptions
@@ -405,7 +406,7 @@ class ProductSubscriptionPaymentSessionCreate(BaseMutation):
             visible_subscriptions(info).select_related(
                 "user", "plan", "billing_address", "shipping_address"),
             id, "ProductSubscription", "id")
-        change = domain_call(open_session, subscription, info.context.user)
+        change = domain_call(open_session, subscription, actor(info.context))
         return cls(session=SubscriptionPaymentSession(
             session_id=change.session_id, client_token=change.client_token,
             intent="TOKENIZE", expires_at=change.expires_at))
