@@ -238,3 +238,39 @@ def test_item14_08_a_review_by_a_customer_with_a_long_name_is_saved(api, shop):
         "Product", shop.coffee.product_id)})["productReviewCreate"]
     assert payload["loyaltyErrors"] == []
     assert payload["review"]["authorName"] == "K" * 100
+
+
+
+def test_item14_08_a_mutation_whose_codes_lack_invalid_answers_graphql_error():
+    """The rule answers INVALID; a mutation whose error codes lack it gets GRAPHQL_ERROR
+    rather than a code its enum cannot serialise."""
+    from types import SimpleNamespace
+
+    import graphene
+    from saleor.graphql.core.mutations import BaseMutation
+    from saleor.graphql.core.types import Error
+
+    from saleor_plugins.graphql.arguments import error_codes, refuse
+    from saleor_plugins.klarna_instore.graphql.mutations import TillSaleCreate
+
+    class LoginCode(graphene.Enum):
+        GRAPHQL_ERROR = "graphql_error"
+        LOCKED = "locked"
+
+    class LoginError(Error):
+        code = LoginCode(required=True)
+
+    class Login(BaseMutation):
+        class Arguments:
+            email = graphene.String()
+
+        class Meta:
+            description = "A login whose error codes have no INVALID."
+            error_type_class = LoginError
+            error_type_field = "login_errors"
+
+    assert error_codes(Login) == {"graphql_error", "locked"}
+    assert "invalid" in error_codes(TillSaleCreate)
+    info = SimpleNamespace(return_type=SimpleNamespace(graphene_type=Login))
+    [error] = refuse(info, "email", "No NUL.").login_errors
+    assert (error.field, error.code) == ("email", "graphql_error")

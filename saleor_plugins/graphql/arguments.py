@@ -131,13 +131,28 @@ class PackageArgumentsMiddleware:
         return next(root, info, **args)
 
 
+def error_codes(mutation) -> set:
+    """The values of the ``code`` enum of a mutation's typed errors."""
+    error_class = mutation._meta.error_type_class
+    code_field = error_class._meta.fields.get("code") if error_class else None
+    code_type = getattr(code_field, "type", None)
+    while hasattr(code_type, "of_type"):  # NonNull
+        code_type = code_type.of_type
+    enum = getattr(getattr(code_type, "_meta", None), "enum", None)
+    return {member.value for member in enum} if enum else set()
+
+
 def refuse(info, field: str, message: str):
-    """The answer to a bad argument: the mutation's typed errors, else an ArgumentError."""
+    """The answer to a bad argument: the mutation's typed errors (``invalid``, or
+    ``graphql_error`` where its codes lack ``invalid``), else an ArgumentError."""
     from saleor.graphql.core.mutations import BaseMutation
 
     mutation = getattr(info.return_type, "graphene_type", None)
     if (isinstance(mutation, type) and issubclass(mutation, BaseMutation)
             and mutation._meta.error_type_field):
-        return mutation.handle_errors(
-            ValidationError({field: ValidationError(message, code=INVALID)}))
+        codes = error_codes(mutation)
+        code = next((c for c in (INVALID, "graphql_error") if c in codes), None)
+        if code is not None:
+            return mutation.handle_errors(
+                ValidationError({field: ValidationError(message, code=code)}))
     raise ArgumentError(field, message)
