@@ -73,7 +73,7 @@ def first_problem(value, path=()) -> Optional[Tuple[str, str]]:
     """(field path, message) of the first bad value in an argument, input object or list."""
     if isinstance(value, dict):
         for key, item in value.items():
-            found = first_problem(item, path + (_camel(key),))
+            found = first_problem(item, path + (key,))
             if found:
                 return found
         return None
@@ -84,7 +84,7 @@ def first_problem(value, path=()) -> Optional[Tuple[str, str]]:
                 return found
         return None
     message = value_problem(value)
-    return (".".join(path), message) if message else None
+    return (".".join(_camel(part) for part in path), message) if message else None
 
 
 def error_field(path: str) -> str:
