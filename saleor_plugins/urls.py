@@ -1,15 +1,15 @@
 """Saleor's URLs with the package's /graphql/ schema and the package's own pages."""
 from django.conf.urls import url
 from django.views.decorators.csrf import csrf_exempt
-from saleor.graphql.views import GraphQLView
 from saleor.urls import urlpatterns as saleor_urlpatterns
 
 from .graphql.schema import schema
+from .graphql.view import PackageGraphQLView
 from .klarna_instore import views as till_views
 
 package_urlpatterns = [
     # Keep the name "api": Saleor authenticates app tokens only on reverse("api").
-    url(r"^graphql/", csrf_exempt(GraphQLView.as_view(schema=schema)), name="api"),
+    url(r"^graphql/", csrf_exempt(PackageGraphQLView.as_view(schema=schema)), name="api"),
     url(r"^till/$", till_views.till_page, name="till"),
     url(r"^till/assets/(?P<name>till\.(?:js|css))$", till_views.till_asset, name="till-asset"),
     url(r"^till/klarna/status/$", till_views.klarna_status_callback, name="till-klarna-status"),
