@@ -7,6 +7,7 @@ from saleor.urls import urlpatterns as saleor_urlpatterns
 
 from .conf import features
 from .graphql.schema import schema
+from .graphql.view import PackageGraphQLView
 from .platform import saleor
 
 
@@ -26,7 +27,7 @@ def feature_urlpatterns():
 
 package_urlpatterns = [
     # Keep the name "api": Saleor authenticates app tokens only on reverse("api").
-    re_path(r"^graphql/", csrf_exempt(saleor.api.api_view(schema)), name="api"),
+    re_path(r"^graphql/", csrf_exempt(saleor.api.api_view(schema, PackageGraphQLView)), name="api"),
 ] + feature_urlpatterns()
 
 urlpatterns = package_urlpatterns + [

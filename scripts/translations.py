@@ -8,7 +8,14 @@ import sys
 from pathlib import Path
 
 T = {
+ # GraphQL arguments (core)
+ "The text contains a NUL character, which cannot be stored.": ("Teksten inneholder et NUL-tegn, som ikke kan lagres.", "Texten innehåller ett NUL-tecken, som inte kan sparas.", "Teksten indeholder et NUL-tegn, som ikke kan gemmes.", "Der Text enthält ein NUL-Zeichen, das nicht gespeichert werden kann."),
+ "The text contains an unpaired surrogate, which cannot be stored.": ("Teksten inneholder et uparet surrogattegn, som ikke kan lagres.", "Texten innehåller ett oparat surrogattecken, som inte kan sparas.", "Teksten indeholder et uparret surrogattegn, som ikke kan gemmes.", "Der Text enthält ein ungepaartes Surrogatzeichen, das nicht gespeichert werden kann."),
+ "Enter a finite number.": ("Skriv inn et endelig tall.", "Ange ett ändligt tal.", "Indtast et endeligt tal.", "Geben Sie eine endliche Zahl ein."),
+ "Enter a date between %(first)s and %(last)s.": ("Skriv inn en dato mellom %(first)s og %(last)s.", "Ange ett datum mellan %(first)s och %(last)s.", "Indtast en dato mellem %(first)s og %(last)s.", "Geben Sie ein Datum zwischen %(first)s und %(last)s ein."),
  # Discount rules
+ "At most %(max)d characters.": ("Høyst %(max)d tegn.", "Högst %(max)d tecken.", "Højst %(max)d tegn.", "Höchstens %(max)d Zeichen."),
+ "Enter an amount with at most two decimals, up to %(max)s.": ("Skriv inn et beløp med høyst to desimaler, opptil %(max)s.", "Ange ett belopp med högst två decimaler, upp till %(max)s.", "Indtast et beløb med højst to decimaler, op til %(max)s.", "Geben Sie einen Betrag mit höchstens zwei Nachkommastellen bis %(max)s ein."),
  "The code %(code)s has been used up.": ("Koden %(code)s er brukt opp.", "Koden %(code)s är förbrukad.", "Koden %(code)s er brugt op.", "Der Code %(code)s ist aufgebraucht."),
  "The total has changed since you paid. Pay the new total.": ("Totalbeløpet er endret siden du betalte. Betal det nye beløpet.", "Totalbeloppet har ändrats sedan du betalade. Betala det nya beloppet.", "Totalbeløbet er ændret, siden du betalte. Betal det nye beløb.", "Der Gesamtbetrag hat sich seit Ihrer Zahlung geändert. Bitte zahlen Sie den neuen Betrag."),
  # Checkout completion (core)

@@ -57,6 +57,9 @@ def build_world() -> World:
     )
     order = factories.create_order(victim, [(variant, 1)])
     world = World(victim, other, staff, manager)
+    # a Saleor app holding every package permission (requests with its token, not a user)
+    world.app, world.app_token = factories.create_app(
+        "Integrasjon", [member for enum in PACKAGE_PERMISSION_ENUMS for member in enum])
     world.ids.update({
         "Checkout": Node.to_global_id("Checkout", checkout.token),
         "Order": Node.to_global_id("Order", order.pk),

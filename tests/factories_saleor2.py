@@ -79,6 +79,18 @@ def create_staff(email=None, permissions=(), password="password") -> User:
     return User.objects.get(pk=user.pk)  # drop the permission cache
 
 
+def create_app(name="Kundeservice-app", permissions=()):
+    """A Saleor app holding ``permissions`` and its token: ``(app, auth_token)``."""
+    from saleor.app.models import App, AppToken
+
+    app = App.objects.create(name=name, is_active=True)
+    for perm in permissions:
+        app_label, codename = getattr(perm, "value", perm).split(".")
+        app.permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return app, AppToken.objects.create(app=app, name="test").auth_token
+
+
 def create_category(name=None, parent=None) -> Category:
     number = _next()
     name = name or f"Category {number}"

@@ -14,15 +14,20 @@ mutation($email: String!, $password: String!) {
 
 
 class GraphQLClient:
-    def __init__(self, user=None, language=None, user_agent=None):
+    """``user``: logged in with a JWT; ``app_token``: a Saleor app's token (``Bearer``)."""
+
+    def __init__(self, user=None, language=None, app_token=None, user_agent=None):
         self.user = user
         self.language = language
+        self.app_token = app_token
         self._http = Client(**({"HTTP_USER_AGENT": user_agent} if user_agent else {}))
 
     def post(self, query: str, variables=None):
         headers = {}
         if self.user is not None:
             headers["HTTP_AUTHORIZATION"] = factories.authorization_header(self.user)
+        elif self.app_token is not None:
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {self.app_token}"
         if self.language:
             headers["HTTP_ACCEPT_LANGUAGE"] = self.language
         return self._http.post(

@@ -2,8 +2,8 @@
 
 Staff operations are those whose mutation declares package permissions or whose description
 names one; every other operation must say here who it is for. Each is called as anonymous,
-the owner, another customer, staff without and staff with the package's permissions, with
-the owner's objects as arguments.
+the owner, another customer, staff without and staff with the package's permissions, and a
+Saleor app holding them (its token), with the owner's objects as arguments.
 """
 import json
 
@@ -56,6 +56,10 @@ NON_STAFF_ACCESS = {
 }
 
 OPERATIONS = package_operations()
+# permissions only a logged-in person may use: apps holding them are refused (the till names
+# the staff member who sold, see README "Apps")
+PEOPLE_ONLY_PERMISSIONS = {"USE_TILL"}
+APP = "app with permission"
 
 
 def access_of(operation: Operation) -> str:
@@ -99,8 +103,9 @@ def argument_sets(operation, world):
     return [dict(base, **{name: global_id for name in ambiguous}) for global_id in owned]
 
 
-def call(user, operation, variables):
-    response = GraphQLClient(user).post(document(operation), variables)
+def call(user, operation, variables, app_token=None):
+    client = GraphQLClient(app_token=app_token) if app_token else GraphQLClient(user)
+    response = client.post(document(operation), variables)
     assert response.status_code in (200, 400), response.content[:500]
     return response.json()
 
@@ -114,18 +119,24 @@ def leaks_owner_data(content) -> bool:
 def test_operation_answers_each_requester_as_declared(operation, world, caplog):
     access = access_of(operation)
     assert access, "see test_every_package_operation_has_a_declared_audience"
-    for role, user in world.users():
+    for role, user in world.users() + [(APP, None)]:
+        if role == APP and access != "staff":
+            continue  # apps act for staff; customers' operations need a customer
         for variables in argument_sets(operation, world):
             before = database_fingerprint()
             caplog.clear()
-            content = call(user, operation, variables)
+            content = call(user, operation, variables,
+                           world.app_token if role == APP else None)
             label = f"{operation.name} as {role} with {variables}"
             assert not unhandled_errors(caplog.records), f"{label}: {content.get('errors')}"
             denied = is_permission_denied(content)
             payload = (content.get("data") or {}).get(operation.name)
             if access == "staff":
-                if role == "staff with permission":
+                people_only = operation.required_permissions() & PEOPLE_ONLY_PERMISSIONS
+                if role == "staff with permission" or (role == APP and not people_only):
                     assert not denied, f"{label}: {content.get('errors')}"
+                    if payload is None or typed_errors(content):
+                        assert database_fingerprint() == before, f"{label} failed but wrote data"
                 else:
                     assert denied, f"{label} was not refused: {content}"
                     assert database_fingerprint() == before, f"{label} wrote data"

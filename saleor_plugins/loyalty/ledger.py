@@ -118,7 +118,7 @@ def _consume(account, entry, points: int, prefer_lot=None) -> None:
 
 
 def _write(account, kind, points, *, key=None, status=POSTED, expires_at=None, order=None,
-           rate=None, amount=None, reason="", staff_user=None, prefer_lot=None,
+           rate=None, amount=None, reason="", staff_user=None, app=None, prefer_lot=None,
            now=None) -> LedgerEntry:
     """One entry on a locked account; a posted entry moves the balance."""
     now = now or timezone.now()
@@ -128,7 +128,7 @@ def _write(account, kind, points, *, key=None, status=POSTED, expires_at=None, o
     entry = LedgerEntry.objects.create(
         account=account, kind=kind, status=status, points=points, remaining=remaining,
         expires_at=expires_at, order=order, rate=rate, amount=amount, reason=reason[:255],
-        staff_user=staff_user, key=key, created_at=now,
+        staff_user=staff_user, app=app, key=key, created_at=now,
         posted_at=now if status == POSTED else None,
     )
     if status == POSTED:
@@ -248,7 +248,7 @@ def redeem_for_order(account, order, points: int, amount: Decimal, point_value: 
 
 @transaction.atomic
 def adjust(account, points: int, reason: str, staff_user, key=None,
-           expiry_months=0) -> LedgerEntry:
+           expiry_months=0, app=None) -> LedgerEntry:
     account = locked(account.pk)
     existing = _existing(key)
     if existing is not None:
@@ -256,7 +256,7 @@ def adjust(account, points: int, reason: str, staff_user, key=None,
     if points < 0 and account.balance + points < 0:
         raise PointsError("below zero", available=max(account.balance, 0))
     return _write(account, ADJUST, points, key=key, reason=reason, staff_user=staff_user,
-                  expires_at=expiry_from(timezone.now(), expiry_months))
+                  app=app, expires_at=expiry_from(timezone.now(), expiry_months))
 
 
 def expire_due(now=None) -> int:

@@ -67,6 +67,8 @@ class LedgerEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
+    app = models.ForeignKey("app.App", null=True, blank=True, on_delete=models.SET_NULL,
+                            related_name="+", help_text="The Saleor app that adjusted.")
     # makes each change happen once: "earn:order:12", "signup:7", "review:3", ...
     key = models.CharField(max_length=100, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -147,6 +149,8 @@ class ProductReview(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
+    moderated_by_app = models.ForeignKey("app.App", null=True, blank=True,
+                                         on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ("-created_at", "-pk")

@@ -255,6 +255,8 @@ class PaymentMethodChange(models.Model):
     session_id = models.CharField(max_length=255, unique=True)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+")
+    opened_by_app = models.ForeignKey("app.App", null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+")
     authorization_token = models.CharField(max_length=255, null=True, blank=True, unique=True)
     token_id = models.CharField(max_length=255, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)

@@ -80,7 +80,8 @@ def tokenize_session_body(subscription, config) -> dict:
 
 
 def open_session(subscription: Subscription, opened_by) -> PaymentMethodChange:
-    """The Klarna session the customer approves the new payment method in."""
+    """The Klarna session the customer approves the new payment method in
+    (``opened_by``: the ``core.actors.Actor`` who asked)."""
     from saleor_plugins.klarna import errors
     from saleor_plugins.klarna.payments import client_for, customer_message
 
@@ -93,7 +94,7 @@ def open_session(subscription: Subscription, opened_by) -> PaymentMethodChange:
         raise SubscriptionError(customer_message(error), "subscription_klarna_unavailable")
     change = PaymentMethodChange.objects.create(
         subscription=subscription, session_id=created.session_id,
-        opened_by=opened_by if getattr(opened_by, "pk", None) else None,
+        opened_by=opened_by.user, opened_by_app=opened_by.app,
         expires_at=timezone.now() + SESSION_LIFETIME)
     change.client_token = created.client_token
     return change

@@ -1,7 +1,5 @@
 """Staff reports: the upcoming orders forecast and picking lists (data, CSV, PDF)."""
-import csv
 import datetime
-import io
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -11,6 +9,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from ..core.spreadsheet import csv_bytes
 from . import parcels, scheduling
 from .models import Renewal, Subscription
 from .subscriptions import delivery_calendar, renewal_prices
@@ -212,16 +211,12 @@ def picking_list(day: datetime.date, config) -> List[PickingCustomer]:
 
 
 def picking_list_csv(day: datetime.date, customers: List[PickingCustomer]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["delivery_date", "customer", "email", "address", "sku", "product",
-                     "quantity", "from", "comments"])
-    for customer in customers:
-        for item in customer.items.values():
-            writer.writerow([day.isoformat(), customer.name, customer.email, customer.address,
-                             item.sku, item.name, item.quantity, "; ".join(item.sources),
-                             " | ".join(customer.comments)])
-    return out.getvalue().encode("utf-8")
+    header = ["delivery_date", "customer", "email", "address", "sku", "product", "quantity",
+              "from", "comments"]
+    return csv_bytes(header, (
+        [day.isoformat(), customer.name, customer.email, customer.address, item.sku, item.name,
+         item.quantity, "; ".join(item.sources), " | ".join(customer.comments)]
+        for customer in customers for item in customer.items.values()))
 
 
 def picking_list_html(day: datetime.date, customers: List[PickingCustomer]) -> str:

@@ -1,9 +1,10 @@
 """Staff mutations of the cart rules: rules, codes and customer groups."""
 import secrets
 import string
+from decimal import Decimal
 
 import graphene
-from saleor.graphql.core.scalars import Decimal
+from saleor.graphql.core.scalars import Decimal as DecimalScalar
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -34,6 +35,9 @@ from .warnings import support_warning
 
 CODES = DiscountRuleErrorCode
 CODE_ALPHABET = string.ascii_uppercase.replace("O", "").replace("I", "") + "23456789"
+MAX_AMOUNT = Decimal("9999999999.99")  # the amount columns: 12 digits, 2 decimals
+# explicit null clears these; for any other field null means "leave it as it is"
+NULLABLE_RULE_FIELDS = ("starts_at", "ends_at", "usage_limit")
 
 
 def field_error(field, message, code=CODES.INVALID):
@@ -48,6 +52,19 @@ def pk_from_id(global_id, type_name, field):
     return pk
 
 
+def check_amount(value, field):
+    """An amount the rule's columns hold exactly: at most two decimals, below 10^10."""
+    value = Decimal(value)
+    if abs(value) > MAX_AMOUNT or value != value.quantize(Decimal("0.01")):
+        raise field_error(field, _("Enter an amount with at most two decimals, up to %(max)s.")
+                     % {"max": MAX_AMOUNT})
+
+
+def check_length(value, limit, field):
+    if value is not None and len(value) > limit:
+        raise field_error(field, _("At most %(max)d characters.") % {"max": limit})
+
+
 def get_or_error(model, global_id, type_name, field):
     obj = model.objects.filter(pk=pk_from_id(global_id, type_name, field)).first()
     if obj is None:
@@ -57,7 +74,7 @@ def get_or_error(model, global_id, type_name, field):
 
 class DiscountRuleConditionInput(graphene.InputObjectType):
     type = DiscountRuleConditionType(required=True)
-    amount = Decimal(description="For CART_AMOUNT_* and LIFETIME_TOTAL_AT_LEAST.")
+    amount = DecimalScalar(description="For CART_AMOUNT_* and LIFETIME_TOTAL_AT_LEAST.")
     quantity = graphene.Int(description="For MIN_QUANTITY.")
     product_id = graphene.ID()
     category_id = graphene.ID()
@@ -71,7 +88,7 @@ class DiscountRuleInput(graphene.InputObjectType):
     description = graphene.String()
     kind = DiscountRuleKind()
     direction = DiscountRuleDirection()
-    value = Decimal()
+    value = DecimalScalar()
     gift_variant_id = graphene.ID()
     gift_quantity = graphene.Int()
     is_active = graphene.Boolean()
@@ -122,6 +139,7 @@ def clean_condition(data, index):
     if needed == "amount":
         if data["amount"] < 0:
             raise field_error(field, _("The amount cannot be negative."))
+        check_amount(data["amount"], field)
         cleaned["amount"] = data["amount"]
     elif needed == "quantity":
         if data["quantity"] < 1:
@@ -146,7 +164,8 @@ def clean_rule(data, rule=None):
         merged = {"kind": rule.kind, "direction": rule.direction, "value": rule.value,
                   "gift_variant": rule.gift_variant, "name": rule.name,
                   "starts_at": rule.starts_at, "ends_at": rule.ends_at}
-    cleaned = {k: v for k, v in data.items() if k not in ("conditions", "gift_variant_id")}
+    cleaned = {k: v for k, v in data.items() if k not in ("conditions", "gift_variant_id")
+               and (v is not None or k in NULLABLE_RULE_FIELDS)}
     if "gift_variant_id" in data:
         cleaned["gift_variant"] = (
             get_or_error(ProductVariant, data["gift_variant_id"], "ProductVariant",
@@ -156,11 +175,14 @@ def clean_rule(data, rule=None):
     name = (merged.get("name") or "").strip()
     if not name:
         raise field_error("name", _("Give the rule a name."), CODES.REQUIRED)
+    check_length(name, 120, "name")
+    check_length(cleaned.get("description"), 500, "description")
     kind = merged.get("kind")
     if not kind:
         raise field_error("kind", _("Choose the kind of rule."), CODES.REQUIRED)
     value = merged.get("value") or 0
     direction = merged.get("direction") or rules.DISCOUNT
+    check_amount(value, "value")
     if kind == rules.FIXED and value <= 0:
         raise field_error("value", _("Enter an amount above zero."))
     if kind == rules.PERCENTAGE and not 0 < value <= 100:
@@ -373,6 +395,7 @@ class CustomerGroupSave(BaseMutation):
             group.name = input["name"].strip()
         if not group.name:
             raise field_error("name", _("Give the group a name."), CODES.REQUIRED)
+        check_length(group.name, 100, "name")
         if CustomerGroup.objects.filter(name__iexact=group.name).exclude(pk=group.pk).exists():
             raise field_error("name", _("A group with this name exists already."), CODES.UNIQUE)
         if input.get("description") is not None:

@@ -3,8 +3,8 @@ import graphene
 from django.conf import settings
 from graphql import GraphQLError
 from saleor.graphql.order.types import Order
-from saleor.graphql.utils import get_user_or_app_from_context
 
+from ...core.actors import person_has_perms
 from ...core.errors import permission_denied
 from ...core.permissions import TillPermissions
 from ...graphql.ids import pk_from_global_id
@@ -27,9 +27,8 @@ from .types import TillCustomer, TillOrderInfo, TillProduct, TillSale, TillSaleS
 
 
 def _require_till(info):
-    requester = get_user_or_app_from_context(info.context)
-    if not requester or not requester.has_perms([TillPermissions.USE_TILL.value]):
-        raise permission_denied()
+    if not person_has_perms(info.context, [TillPermissions.USE_TILL.value]):
+        raise permission_denied()  # apps too: the till is for staff members (mutations.py)
     try:
         return till.till_plugin(info.context.plugins)
     except till.TillError as error:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from saleor.graphql.checkout.types import Checkout as CheckoutType
 from saleor.graphql.core.mutations import BaseMutation
 
+from ...core.actors import actor
 from ...core.permissions import LoyaltyPermissions
 from ...graphql.ids import pk_from_global_id, visible_checkout
 from .. import ledger, program
@@ -236,9 +237,10 @@ class LoyaltyPointsAdjust(StaffLoyaltyMutation):
             key = f"adjust:{customer.pk}:{idempotency_key}"
         account = ledger.account_for(customer)
         expiry = plugin.config.expiry_months if plugin else 0
+        who = actor(info.context)
         try:
-            entry = ledger.adjust(account, points, reason, info.context.user, key=key,
-                                  expiry_months=expiry if points > 0 else 0)
+            entry = ledger.adjust(account, points, reason, who.user, key=key,
+                                  expiry_months=expiry if points > 0 else 0, app=who.app)
         except ledger.PointsError as exc:
             raise _error("points", _("The customer has only %(points)d points.")
                          % {"points": exc.available}, CODES.INSUFFICIENT_POINTS,
@@ -355,7 +357,8 @@ class ProductReviewCreate(CustomerLoyaltyMutation):
         try:
             with transaction.atomic():
                 review = ProductReview.objects.create(
-                    product=product, user=user, rating=rating, text=text, author_name=name)
+                    product=product, user=user, rating=rating, text=text,
+                    author_name=name[:100])  # the column's length; names may be longer
         except IntegrityError:
             raise _error("productId", _("You have already reviewed this product."),
                          CODES.UNIQUE)
@@ -382,8 +385,9 @@ class ProductReviewModerate(StaffLoyaltyMutation):
                               "ProductReview", "id")
         review.status = ProductReview.APPROVED if approve else ProductReview.REJECTED
         review.moderated_at = timezone.now()
-        review.moderated_by = info.context.user
-        review.save(update_fields=["status", "moderated_at", "moderated_by"])
+        who = actor(info.context)
+        review.moderated_by, review.moderated_by_app = who.user, who.app
+        review.save(update_fields=["status", "moderated_at", "moderated_by", "moderated_by_app"])
         awarded = 0
         plugin = program.active_plugin(info.context.plugins)
         if approve and plugin is not None and review.user is not None:

@@ -56,6 +56,7 @@ class LoyaltyLedgerEntry(graphene.ObjectType):
     order_id = graphene.ID()
     reason = graphene.String(required=True)
     staff_email = graphene.String(description="Staff member who adjusted (staff only).")
+    app_name = graphene.String(description="Saleor app that adjusted (staff only).")
 
     @staticmethod
     def from_model(entry: LedgerEntry, staff=False):
@@ -67,6 +68,7 @@ class LoyaltyLedgerEntry(graphene.ObjectType):
             if entry.order_id else None,
             reason=entry.reason,
             staff_email=entry.staff_user.email if staff and entry.staff_user else None,
+            app_name=entry.app.name if staff and entry.app_id else None,
         )
 
 
@@ -142,7 +144,7 @@ class LoyaltyAccountType(graphene.ObjectType):
         first = max(min(first, 100), 0)
         offset = max(offset, 0)
         entries = LedgerEntry.objects.filter(account=self.account).select_related(
-            "staff_user")[offset:offset + first]
+            "staff_user", "app")[offset:offset + first]
         return [LoyaltyLedgerEntry.from_model(e, staff=self.staff) for e in entries]
 
 

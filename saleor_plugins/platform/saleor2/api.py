@@ -15,3 +15,10 @@ def build_schema(query_mixins, mutation_mixins):
 
 def api_view(schema, view_class=GraphQLView):
     return view_class.as_view(schema=schema)
+
+
+def graphql_middleware():
+    """Saleor's own graphene middleware (JWT, apps), as its view would use them."""
+    from graphene_django.settings import graphene_settings
+
+    return list(graphene_settings.MIDDLEWARE or [])

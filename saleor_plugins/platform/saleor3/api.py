@@ -28,3 +28,10 @@ def build_schema(query_mixins, mutation_mixins):
 
 def api_view(schema, view_class=GraphQLView):
     return view_class.as_view(backend=saleor_api.backend, schema=schema)
+
+
+def graphql_middleware():
+    """Saleor's own graphene middleware (``GRAPHQL_MIDDLEWARE``), as its view would use them."""
+    from django.conf import settings
+
+    return [GraphQLView.import_middleware(name) for name in settings.GRAPHQL_MIDDLEWARE or []]

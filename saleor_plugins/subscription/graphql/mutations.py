@@ -11,6 +11,7 @@ from saleor.graphql.core.scalars import Decimal
 from saleor.graphql.utils import get_user_or_app_from_context
 
 from ...core import request_cache
+from ...core.actors import actor
 from ...core.permissions import SubscriptionPermissions
 from ...graphql.ids import pk_from_global_id, visible_checkout
 from .. import models, replan, scheduling, subscriptions, terms
@@ -65,13 +66,17 @@ def visible_subscriptions(info):
     return models.Subscription.objects.none()
 
 
-def domain_call(function, *args, **kwargs):
+def domain_call(function, *args, schedule_field="id", **kwargs):
     """Run a domain operation; its refusals become typed errors."""
     try:
         return function(*args, **kwargs)
     except DomainError as error:
         code = next((c for c in CODES._meta.enum if c.value == error.code), CODES.INVALID)
         raise _error(error.field or "id", str(error), code)
+    except scheduling.ScheduleError:
+        # a date no delivery of the schedule reaches (a daily subscription paused until 2900)
+        raise _error(schedule_field, _(
+            "No delivery can be planned from that date. Choose an earlier date."))
 
 
 def config_or_error():
@@ -279,6 +284,7 @@ class CheckoutLineSubscriptionSet(BaseMutation):
 
 class ProductSubscriptionMutation(BaseMutation):
     subscription = graphene.Field(ProductSubscription)
+    schedule_field = "id"  # the argument named when the schedule cannot reach a date
 
     class Meta:
         abstract = True
@@ -294,11 +300,14 @@ class ProductSubscriptionMutation(BaseMutation):
         config = config_or_error()
         with transaction.atomic():
             subscription = cls.subscription_for(info, id)
-            domain_call(cls.change, info, subscription, config, **data)
+            domain_call(cls.change, info, subscription, config, **data,
+                        schedule_field=cls.schedule_field)
         return cls(subscription=ProductSubscription.from_model(subscription))
 
 
 class ProductSubscriptionPause(ProductSubscriptionMutation):
+    schedule_field = "until"
+
     class Arguments:
         id = graphene.ID(required=True)
         until = graphene.Date(required=True, description="Deliveries start again on this day.")
@@ -374,6 +383,8 @@ class ProductSubscriptionUpdateInput(graphene.InputObjectType):
 
 
 class ProductSubscriptionUpdate(ProductSubscriptionMutation, I18nMixin):
+    schedule_field = "nextDeliveryDate"
+
     class Arguments:
         id = graphene.ID(required=True)
         input = ProductSubscriptionUpdateInput(required=True)
@@ -426,7 +437,7 @@ class ProductSubscriptionPaymentSessionCreate(BaseMutation):
             visible_subscriptions(info).select_related(
                 "user", "plan", "billing_address", "shipping_address"),
             id, "ProductSubscription", "id")
-        change = domain_call(open_session, subscription, info.context.user)
+        change = domain_call(open_session, subscription, actor(info.context))
         return cls(session=SubscriptionPaymentSession(
             session_id=change.session_id, client_token=change.client_token,
             intent="TOKENIZE", expires_at=change.expires_at))

@@ -187,7 +187,7 @@ class SubscriptionQueries(graphene.ObjectType):
         if filter.get("plan_id"):
             queryset = queryset.filter(
                 plan_id=query_pk(filter["plan_id"], "SubscriptionPlan", "planId"))
-        limit = min(first or MAX_LIST, MAX_LIST)
+        limit = max(1, min(first or MAX_LIST, MAX_LIST))  # a negative slice raises
         return _subscription_list(info, _with_related(queryset)[:limit])
 
     def resolve_subscription_forecast(self, info, start, end):
