@@ -15,11 +15,12 @@ from django.utils import timezone
 from prices import TaxedMoney
 
 from ..core import checkout_rows, request_cache, taxes
-from . import ledger
+from . import ledger, reversal
 from .models import (
     EARN_PURCHASE,
     EARN_REFERRAL,
     POSTED,
+    LedgerEntry,
     LoyaltyAccount,
     OrderPoints,
     ProductPointsSetting,
@@ -409,6 +410,8 @@ def make_spendable(order, config) -> None:
 
 
 def reward_referral(order, config) -> None:
+    """Both sides of a referral earn when the referred customer's first order is paid; the
+    points belong to that order (``reversal.reverse_order`` takes them back with it)."""
     if not config.referral_points:
         return
     account = LoyaltyAccount.objects.filter(user_id=order.user_id).select_related(
@@ -418,7 +421,7 @@ def reward_referral(order, config) -> None:
     referrer = account.referred_by
     for target, key in ((account, f"referral:{account.pk}:new"),
                         (referrer, f"referral:{account.pk}:referrer")):
-        if target.excluded:
+        if target.excluded or ledger.entry_with_key(key):  # once, on the first paid order
             continue
         entry = ledger.earn(target, EARN_REFERRAL, config.referral_points, key=key,
                             expiry_months=config.expiry_months, order=order,
@@ -446,14 +449,14 @@ def order_changed(order) -> None:
     """Cancelled: reverse all; refunded: reverse the refunded share."""
     from saleor.order import OrderStatus
 
-    if not OrderPoints.objects.filter(order=order).exists():
+    if not LedgerEntry.objects.filter(order=order).exists():
         return
     if order.status == OrderStatus.CANCELED:
-        ledger.reverse_order(order, Decimal(1))
+        reversal.reverse_order(order, Decimal(1))
         return
     fraction = refunded_fraction(order)
     if fraction > 0:
-        ledger.reverse_order(order, fraction)
+        reversal.reverse_order(order, fraction)
 
 
 EARNED_EMAIL_DELAY = 120  # seconds: after Saleor's order confirmation, not before
