@@ -97,7 +97,7 @@ def test_cancel_reverses_exactly_what_was_earned_at_the_old_rate(api, loyalty, s
     account = LoyaltyAccount.objects.get(user=customer)
     assert account.balance == 200 and ledger.check_account(account)
     # Saleor fires order_updated after the cancel too; nothing moves twice
-    from saleor_plugins.loyalty.program import order_changed
+    from saleor_plugins.loyalty.orders import order_changed
 
     order_changed(Order.objects.get(pk=order.pk))
     account.refresh_from_db()

@@ -8,7 +8,7 @@ from saleor.graphql.core.mutations import BaseMutation
 
 from ...core.permissions import LoyaltyPermissions
 from ...graphql.ids import pk_from_global_id, visible_checkout
-from .. import ledger, program
+from .. import earning, ledger, orders, program
 from ..models import EARN_REVIEW, LoyaltyAccount, ProductPointsSetting, ProductReview
 from .types import (
     CheckoutLoyalty,
@@ -98,8 +98,8 @@ def checkout_loyalty(info, checkout, plugin=None) -> CheckoutLoyalty:
         usable = program.Usable(0, "no_points")
     earned = 0
     if user is not None and not (account and account.excluded):
-        base = program.earn_base_for_checkout(lines, discounts, config, store, redemption)
-        earned = program.points_for(base, config)
+        earned = earning.checkout_points(checkout, lines, discounts, config, store, redemption,
+                                         info.context.plugins)
     return CheckoutLoyalty(
         points_to_earn=earned, points_usable=usable.points,
         usable_value=money(program.value_of(usable.points, config), currency),
@@ -395,7 +395,7 @@ class ProductReviewModerate(StaffLoyaltyMutation):
                                     reason="Review")
                 if entry is not None:
                     awarded = entry.points
-                    program.notify_earned(entry.pk)
+                    orders.notify_earned(entry.pk)
         return ProductReviewModerate(review=ProductReviewType.from_model(review),
                                      points_awarded=awarded)
 
