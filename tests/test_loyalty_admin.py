@@ -299,3 +299,36 @@ def test_item14_14_referral_points_are_reversed_with_the_first_order(
     assert client.data(ME)["me"]["loyalty"]["balance"] == customer_left + 476
     for account in LoyaltyAccount.objects.all():
         assert ledger.check_account(account)
+
+
+def test_item14_15_a_review_rejected_after_approval_loses_its_points(
+        api, loyalty, shop, customer, manager):
+    product_id = gid("Product", shop.coffee.product_id)
+    client = api(customer)
+    assert pay_and_complete(client, checkout_with_shipping(client, shop))["checkoutErrors"] == []
+    assert client.data(ME)["me"]["loyalty"]["balance"] == 476
+    created = client.data(REVIEW_CREATE, {"productId": product_id, "rating": 5}
+                          )["productReviewCreate"]
+    review_id = created["review"]["id"]
+    staff = api(manager)
+
+    def moderate(approve):
+        result = staff.data(REVIEW_MODERATE, {"id": review_id, "approve": approve}
+                            )["productReviewModerate"]
+        assert result["loyaltyErrors"] == []
+        return result["pointsAwarded"], client.data(ME)["me"]["loyalty"]["balance"]
+
+    assert moderate(True) == (25, 476 + 25)
+    assert moderate(False) == (0, 476)
+    assert moderate(False) == (0, 476)  # rejecting again takes nothing more
+    assert moderate(True) == (25, 476 + 25)  # approved again: its points again, once
+    assert moderate(True) == (25, 476 + 25)
+    # points already spent: rejecting takes them all the same, the next points pay it off
+    account = LoyaltyAccount.objects.get(user=customer)
+    ledger.adjust(account, -(476 + 25), "Spent at the shop", None)
+    assert moderate(False) == (0, -25)
+    give_points(customer, 100)
+    account.refresh_from_db()
+    assert account.balance == 75 and ledger.check_account(account)
+    lots = LedgerEntry.objects.filter(account=account).values_list("remaining", flat=True)
+    assert sum(lots) == 75

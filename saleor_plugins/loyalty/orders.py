@@ -1,6 +1,6 @@
 """Points of an order's life: spent and noted when it is created (from a checkout or
 without one: a subscription renewal, a completed draft), spendable when it is paid or
-fulfilled, taken back when it is cancelled or refunded; the welcome bonus."""
+fulfilled, taken back when it is cancelled or refunded; the welcome bonus and reviews."""
 from decimal import Decimal
 from typing import Optional
 
@@ -10,6 +10,7 @@ from . import earning, ledger, program, reversal
 from .models import (
     EARN_PURCHASE,
     EARN_REFERRAL,
+    EARN_REVIEW,
     EARN_SIGNUP,
     POSTED,
     LedgerEntry,
@@ -176,3 +177,59 @@ def welcome(customer, config) -> None:
                         expiry_months=config.expiry_months, reason="Welcome")
     if entry is not None:
         notify_earned(entry.pk)
+
+
+# --- reviews --------------------------------------------------------------------------------
+
+def _review_earnings(review):
+    from django.db.models import Q
+
+    return LedgerEntry.objects.filter(kind=EARN_REVIEW).filter(
+        Q(key=f"review:{review.pk}") | Q(key__startswith=f"review:{review.pk}:"))
+
+
+def review_points(review) -> Optional[LedgerEntry]:
+    """The review's earning the author still holds, if any."""
+    for entry in _review_earnings(review).order_by("-pk"):
+        if entry.points - reversal.reversed_of(entry) > 0:
+            return entry
+    return None
+
+
+def moderate_review(review_pk, approve: bool, staff_user, config):
+    """Approve or reject a review; its points follow its status: an approved review holds
+    them once, a rejected one (also after its approval) holds none. Returns the review and
+    the points its author holds for it; (None, 0) when the review is gone."""
+    from django.utils import timezone
+
+    from .models import ProductReview
+
+    with transaction.atomic():
+        review = ProductReview.objects.select_for_update(of=("self",)).select_related(
+            "user").filter(pk=review_pk).first()
+        if review is None:
+            return None, 0
+        review.status = ProductReview.APPROVED if approve else ProductReview.REJECTED
+        review.moderated_at = timezone.now()
+        review.moderated_by = staff_user
+        review.save(update_fields=["status", "moderated_at", "moderated_by"])
+        if review.user is None:
+            return review, 0
+        held = review_points(review)
+        if not approve:
+            if held is not None:
+                reversal.take_back_all(held, "reverse-review", reason=held.reason)
+            return review, 0
+        if held is not None:
+            return review, held.points
+        account = ledger.account_for(review.user)
+        if config is None or account.excluded:
+            return review, 0
+        earned = _review_earnings(review).count()
+        key = f"review:{review.pk}" if not earned else f"review:{review.pk}:{earned + 1}"
+        entry = ledger.earn(account, EARN_REVIEW, config.review_points, key=key,
+                            expiry_months=config.expiry_months, reason="Review")
+    if entry is None:
+        return review, 0
+    notify_earned(entry.pk)
+    return review, entry.points

@@ -1,7 +1,6 @@
 import graphene
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from saleor.graphql.checkout.types import Checkout as CheckoutType
 from saleor.graphql.core.mutations import BaseMutation
@@ -9,7 +8,7 @@ from saleor.graphql.core.mutations import BaseMutation
 from ...core.permissions import LoyaltyPermissions
 from ...graphql.ids import pk_from_global_id, visible_checkout
 from .. import earning, ledger, orders, program
-from ..models import EARN_REVIEW, LoyaltyAccount, ProductPointsSetting, ProductReview
+from ..models import LoyaltyAccount, ProductPointsSetting, ProductReview
 from .types import (
     CheckoutLoyalty,
     LoyaltyAccountType,
@@ -364,40 +363,30 @@ class ProductReviewCreate(CustomerLoyaltyMutation):
 
 class ProductReviewModerate(StaffLoyaltyMutation):
     review = graphene.Field(ProductReviewType)
-    points_awarded = graphene.Int(description="Points the author got for this review.")
+    points_awarded = graphene.Int(
+        description="Points the author holds for this review (0 once it is rejected).")
 
     class Arguments:
         id = graphene.ID(required=True)
         approve = graphene.Boolean(required=True)
 
     class Meta:
-        description = "Approve (show it, award points once) or reject a review (MANAGE_LOYALTY)."
+        description = ("Approve a review (show it; its author gets the review points once) or "
+                       "reject it (its points are taken back) (MANAGE_LOYALTY).")
         permissions = (LoyaltyPermissions.MANAGE_LOYALTY,)
         error_type_class = LoyaltyError
         error_type_field = "loyalty_errors"
 
     @classmethod
     def perform_mutation(cls, _root, info, id, approve):
-        review = get_or_error(ProductReview.objects.select_related("user"), id,
-                              "ProductReview", "id")
-        review.status = ProductReview.APPROVED if approve else ProductReview.REJECTED
-        review.moderated_at = timezone.now()
-        review.moderated_by = info.context.user
-        review.save(update_fields=["status", "moderated_at", "moderated_by"])
-        awarded = 0
+        review = get_or_error(ProductReview.objects.all(), id, "ProductReview", "id")
         plugin = program.active_plugin(info.context.plugins)
-        if approve and plugin is not None and review.user is not None:
-            account = ledger.account_for(review.user)
-            if not account.excluded:
-                entry = ledger.earn(account, EARN_REVIEW, plugin.config.review_points,
-                                    key=f"review:{review.pk}",
-                                    expiry_months=plugin.config.expiry_months,
-                                    reason="Review")
-                if entry is not None:
-                    awarded = entry.points
-                    orders.notify_earned(entry.pk)
+        review, held = orders.moderate_review(review.pk, approve, info.context.user,
+                                              plugin.config if plugin else None)
+        if review is None:  # deleted meanwhile
+            raise _error("id", _("Couldn't find it: %(id)s") % {"id": id}, CODES.NOT_FOUND)
         return ProductReviewModerate(review=ProductReviewType.from_model(review),
-                                     points_awarded=awarded)
+                                     points_awarded=held)
 
 
 class LoyaltyReferralClaim(CustomerLoyaltyMutation):
