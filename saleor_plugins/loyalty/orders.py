@@ -196,10 +196,11 @@ def review_points(review) -> Optional[LedgerEntry]:
     return None
 
 
-def moderate_review(review_pk, approve: bool, staff_user, config):
+def moderate_review(review_pk, approve: bool, config, **moderated_by):
     """Approve or reject a review; its points follow its status: an approved review holds
-    them once, a rejected one (also after its approval) holds none. Returns the review and
-    the points its author holds for it; (None, 0) when the review is gone."""
+    them once, a rejected one (also after its approval) holds none. ``moderated_by``: the
+    review's fields naming who did it (``moderated_by=user``). Returns the review and the
+    points its author holds for it; (None, 0) when the review is gone."""
     from django.utils import timezone
 
     from .models import ProductReview
@@ -211,8 +212,9 @@ def moderate_review(review_pk, approve: bool, staff_user, config):
             return None, 0
         review.status = ProductReview.APPROVED if approve else ProductReview.REJECTED
         review.moderated_at = timezone.now()
-        review.moderated_by = staff_user
-        review.save(update_fields=["status", "moderated_at", "moderated_by"])
+        for name, value in moderated_by.items():
+            setattr(review, name, value)
+        review.save(update_fields=["status", "moderated_at", *moderated_by])
         if review.user is None:
             return review, 0
         held = review_points(review)

@@ -381,8 +381,9 @@ class ProductReviewModerate(StaffLoyaltyMutation):
     def perform_mutation(cls, _root, info, id, approve):
         review = get_or_error(ProductReview.objects.all(), id, "ProductReview", "id")
         plugin = program.active_plugin(info.context.plugins)
-        review, held = orders.moderate_review(review.pk, approve, info.context.user,
-                                              plugin.config if plugin else None)
+        review, held = orders.moderate_review(review.pk, approve,
+                                              plugin.config if plugin else None,
+                                              moderated_by=info.context.user)
         if review is None:  # deleted meanwhile
             raise _error("id", _("Couldn't find it: %(id)s") % {"id": id}, CODES.NOT_FOUND)
         return ProductReviewModerate(review=ProductReviewType.from_model(review),
