@@ -274,3 +274,24 @@ def test_item14_08_a_mutation_whose_codes_lack_invalid_answers_graphql_error():
     info = SimpleNamespace(return_type=SimpleNamespace(graphene_type=Login))
     [error] = refuse(info, "email", "No NUL.").login_errors
     assert (error.field, error.code) == ("email", "graphql_error")
+
+
+ADJUST = """mutation($userId: ID!, $points: Int!) {
+  loyaltyPointsAdjust(userId: $userId, points: $points, reason: "Goodwill") {
+    account { balance } loyaltyErrors { field message code } } }"""
+
+
+@pytest.mark.parametrize("points", [True, False])
+def test_item14_08_a_boolean_for_a_number_is_a_typed_error(api, all_plugins_active, points):
+    """Found by the fuzz suite: graphql-core 2 takes JSON true as an Int."""
+    from saleor_plugins.core.permissions import LoyaltyPermissions
+
+    customer = factories.create_customer()
+    staff = factories.create_staff(permissions=[LoyaltyPermissions.MANAGE_LOYALTY])
+    before = database_fingerprint()
+    payload = api(staff).data(ADJUST, {"userId": gid("User", customer.pk),
+                                       "points": points})["loyaltyPointsAdjust"]
+    assert payload["account"] is None
+    [error] = payload["loyaltyErrors"]
+    assert (error["field"], error["code"]) == ("points", "INVALID")
+    assert database_fingerprint() == before

@@ -252,3 +252,83 @@ def test_plugin_settings_are_validated(api, all_plugins_active):
                         {name: "earn_when", value: "shipped"}]}) {
         pluginsErrors { field code } } }""")["pluginUpdate"]
     assert {e["field"] for e in result["pluginsErrors"]} == {"pointValue", "earnWhen"}
+
+
+CANCEL = """mutation($id: ID!) { orderCancel(id: $id) { orderErrors { field message code } } }"""
+REFUND = """mutation($id: ID!, $amount: Decimal!) { orderRefund(id: $id, amount: $amount) {
+    orderErrors { field message code } } }"""
+
+
+def referred_first_order(api, shop, customer):
+    from saleor.order.models import Order
+
+    referrer = factories.create_customer()
+    code = ledger.account_for(referrer).referral_code
+    client = api(customer)
+    assert client.data(REFERRAL, {"code": code})["loyaltyReferralClaim"]["loyaltyErrors"] == []
+    completed = pay_and_complete(client, checkout_with_shipping(client, shop))
+    assert completed["checkoutErrors"] == []
+    assert LoyaltyAccount.objects.get(user=referrer).balance == 100
+    assert client.data(ME)["me"]["loyalty"]["balance"] == 476 + 100
+    return client, referrer, Order.objects.get(token=completed["order"]["token"])
+
+
+@pytest.mark.parametrize("undo,referrer_left,customer_left", [
+    ("cancel", 0, 0),
+    ("refund", 80, 476 - 95 + 80),  # 105.10 of 525.50 refunded: 20 % of every point
+])
+def test_item14_14_referral_points_are_reversed_with_the_first_order(
+        api, loyalty, shop, customer, undo, referrer_left, customer_left):
+    from saleor.core.permissions import OrderPermissions
+
+    client, referrer, order = referred_first_order(api, shop, customer)
+    staff = api(factories.create_staff(permissions=[OrderPermissions.MANAGE_ORDERS]))
+    variables = {"id": gid("Order", order.pk)}
+    if undo == "cancel":
+        assert staff.data(CANCEL, variables)["orderCancel"]["orderErrors"] == []
+    else:
+        assert staff.data(REFUND, dict(variables, amount="105.10")
+                          )["orderRefund"]["orderErrors"] == []
+    referrer_account = LoyaltyAccount.objects.get(user=referrer)
+    assert referrer_account.balance == referrer_left
+    assert client.data(ME)["me"]["loyalty"]["balance"] == customer_left
+    # the referral was the first order's: a later order brings none back
+    assert pay_and_complete(client, checkout_with_shipping(client, shop))["checkoutErrors"] == []
+    referrer_account.refresh_from_db()
+    assert referrer_account.balance == referrer_left
+    assert client.data(ME)["me"]["loyalty"]["balance"] == customer_left + 476
+    for account in LoyaltyAccount.objects.all():
+        assert ledger.check_account(account)
+
+
+def test_item14_15_a_review_rejected_after_approval_loses_its_points(
+        api, loyalty, shop, customer, manager):
+    product_id = gid("Product", shop.coffee.product_id)
+    client = api(customer)
+    assert pay_and_complete(client, checkout_with_shipping(client, shop))["checkoutErrors"] == []
+    assert client.data(ME)["me"]["loyalty"]["balance"] == 476
+    created = client.data(REVIEW_CREATE, {"productId": product_id, "rating": 5}
+                          )["productReviewCreate"]
+    review_id = created["review"]["id"]
+    staff = api(manager)
+
+    def moderate(approve):
+        result = staff.data(REVIEW_MODERATE, {"id": review_id, "approve": approve}
+                            )["productReviewModerate"]
+        assert result["loyaltyErrors"] == []
+        return result["pointsAwarded"], client.data(ME)["me"]["loyalty"]["balance"]
+
+    assert moderate(True) == (25, 476 + 25)
+    assert moderate(False) == (0, 476)
+    assert moderate(False) == (0, 476)  # rejecting again takes nothing more
+    assert moderate(True) == (25, 476 + 25)  # approved again: its points again, once
+    assert moderate(True) == (25, 476 + 25)
+    # points already spent: rejecting takes them all the same, the next points pay it off
+    account = LoyaltyAccount.objects.get(user=customer)
+    ledger.adjust(account, -(476 + 25), "Spent at the shop", None)
+    assert moderate(False) == (0, -25)
+    give_points(customer, 100)
+    account.refresh_from_db()
+    assert account.balance == 75 and ledger.check_account(account)
+    lots = LedgerEntry.objects.filter(account=account).values_list("remaining", flat=True)
+    assert sum(lots) == 75

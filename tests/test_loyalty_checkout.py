@@ -262,3 +262,29 @@ def test_errors_in_the_shoppers_language(loyalty, shop, customer):
         "Du har ingen poeng å bruke på denne bestillingen."
     shown = client.data(CHECKOUT_LOYALTY, {"token": checkout["token"]})["checkout"]["loyalty"]
     assert shown["discountName"] == "Innløste bonuspoeng"
+
+
+PROMO = """mutation($id: ID!, $code: String!) { checkoutAddPromoCode(checkoutId: $id,
+    promoCode: $code) { checkoutErrors { field code message } } }"""
+
+
+def test_item14_15_a_shipping_voucher_does_not_lower_the_points(api, loyalty, shop, customer):
+    from saleor.discount import DiscountValueType, VoucherType
+    from saleor.discount.models import Voucher
+
+    Voucher.objects.create(code="FRAKTFRI", type=VoucherType.SHIPPING,
+                           discount_value_type=DiscountValueType.PERCENTAGE,
+                           discount_value=Decimal("100"))
+    client = api(customer)
+    checkout = checkout_with_shipping(client, shop)
+    added = client.data(PROMO, {"id": checkout["id"], "code": "FRAKTFRI"})["checkoutAddPromoCode"]
+    assert added["checkoutErrors"] == []
+    shown = client.data(CHECKOUT_LOYALTY, {"token": checkout["token"]})["checkout"]
+    # the 49.00 shipping is free; the 476.50 of products earn as before
+    assert amount(shown["totalPrice"]["gross"]["amount"]) == Decimal("476.50")
+    assert shown["loyalty"]["pointsToEarn"] == 476
+    completed = pay_and_complete(client, checkout, Decimal("476.50"))
+    assert completed["checkoutErrors"] == []
+    order = Order.objects.get(token=completed["order"]["token"])
+    assert order.discount_amount == Decimal("49.00")
+    assert client.data(ME)["me"]["loyalty"]["balance"] == 476

@@ -82,3 +82,52 @@ def test_twenty_checkouts_spending_one_balance(shop, customer, all_plugins_activ
     spare = next(i for i in ids if i not in held)
     again = apply_points(spare)
     assert again["loyaltyErrors"][0]["code"] == "INSUFFICIENT_POINTS"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_reversal_and_moderation_at_once_are_written_once(shop, customer,
+                                                                     all_plugins_active):
+    from saleor.order import OrderStatus
+    from saleor.plugins.manager import get_plugins_manager
+
+    from saleor_plugins.core.permissions import LoyaltyPermissions
+    from saleor_plugins.loyalty.models import ProductReview
+
+    from .loyalty_helpers import checkout_with_shipping, pay_and_complete
+
+    configure(referral_points=100, review_points=25)
+    referrer = factories.create_customer()
+    LoyaltyAccount.objects.filter(pk=ledger.account_for(customer).pk).update(
+        referred_by=ledger.account_for(referrer))
+    give_points(customer, 300)
+    client = GraphQLClient(customer)
+    checkout = checkout_with_shipping(client, shop)
+    assert client.data(APPLY, {"checkoutId": checkout["id"], "points": 300}
+                       )["checkoutLoyaltyPointsApply"]["loyaltyErrors"] == []
+    completed = pay_and_complete(client, checkout)
+    assert completed["checkoutErrors"] == []
+    order = Order.objects.get(token=completed["order"]["token"])
+    account = LoyaltyAccount.objects.get(user=customer)
+    assert account.balance == 300 - 300 + 446 + 100  # 476.50 - 30.00 earns 446
+
+    Order.objects.filter(pk=order.pk).update(status=OrderStatus.CANCELED)
+    run_at_once(lambda _: get_plugins_manager().order_cancelled(Order.objects.get(pk=order.pk)),
+                range(8))
+    account.refresh_from_db()
+    assert account.balance == 300 and ledger.check_account(account)
+    assert LoyaltyAccount.objects.get(user=referrer).balance == 0
+    assert LedgerEntry.objects.filter(kind="reverse_earn").count() == 3  # purchase, 2 referrals
+    assert LedgerEntry.objects.filter(kind="return_redeemed").count() == 1
+
+    review = ProductReview.objects.create(product=shop.coffee.product, user=customer, rating=5)
+    staff = factories.create_staff(permissions=[LoyaltyPermissions.MANAGE_LOYALTY])
+    moderate = """mutation($id: ID!, $approve: Boolean!) { productReviewModerate(id: $id,
+        approve: $approve) { pointsAwarded loyaltyErrors { code } } }"""
+    review_id = Node.to_global_id("ProductReview", review.pk)
+    for approve, balance in ((True, 325), (False, 300)):
+        results = run_at_once(lambda _: GraphQLClient(staff).data(
+            moderate, {"id": review_id, "approve": approve})["productReviewModerate"], range(8))
+        assert {r["pointsAwarded"] for r in results} == {25 if approve else 0}
+        account.refresh_from_db()
+        assert account.balance == balance and ledger.check_account(account)
+    assert LedgerEntry.objects.filter(kind="earn_review").count() == 1

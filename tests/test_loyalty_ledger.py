@@ -97,7 +97,7 @@ def test_cancel_reverses_exactly_what_was_earned_at_the_old_rate(api, loyalty, s
     account = LoyaltyAccount.objects.get(user=customer)
     assert account.balance == 200 and ledger.check_account(account)
     # Saleor fires order_updated after the cancel too; nothing moves twice
-    from saleor_plugins.loyalty.program import order_changed
+    from saleor_plugins.loyalty.orders import order_changed
 
     order_changed(Order.objects.get(pk=order.pk))
     account.refresh_from_db()
@@ -149,6 +149,12 @@ def test_points_wait_for_payment_then_for_fulfilment_when_configured(api, loyalt
     assert done["checkoutErrors"] == []
     order = Order.objects.get(token=done["order"]["token"])
     assert client.data(ME)["me"]["loyalty"]["pending"] == 476
+    fulfil(staff, order)
+    me = client.data(ME)["me"]["loyalty"]
+    assert (me["balance"], me["pending"]) == (952, 0)
+
+
+def fulfil(staff, order):
     from saleor.warehouse.models import Warehouse
 
     warehouse = Warehouse.objects.first()
@@ -161,5 +167,80 @@ def test_points_wait_for_payment_then_for_fulfilment_when_configured(api, loyalt
                            {"order": order_id(order), "input": {"lines": lines,
                                                                 "notifyCustomer": False}})
     assert fulfilled["orderFulfill"]["orderErrors"] == []
+
+
+def refund(staff, order, amount):
+    refunded = staff.data(REFUND, {"id": order_id(order), "amount": amount})["orderRefund"]
+    assert refunded["orderErrors"] == []
+
+
+def cancel(staff, order):
+    assert staff.data(CANCEL, {"id": order_id(order)})["orderCancel"]["orderErrors"] == []
+
+
+def test_item14_11_a_refund_while_points_are_pending_counts_at_the_next_refund(
+        api, loyalty, shop, customer, staff):
+    configure(earn_when="fulfilled")
+    client, order = order_with_points(api, shop, customer, 0)
+    assert order.total.gross.amount == Decimal("525.50")
     me = client.data(ME)["me"]["loyalty"]
-    assert (me["balance"], me["pending"]) == (952, 0)
+    assert (me["balance"], me["pending"]) == (0, 476)
+    refund(staff, order, "105.10")  # 20 %: 95 of the 476 pending points go
+    me = client.data(ME)["me"]["loyalty"]
+    assert (me["balance"], me["pending"]) == (0, 381)
+    fulfil(staff, order)
+    assert client.data(ME)["me"]["loyalty"]["balance"] == 381
+    refund(staff, order, "105.10")  # 40 % in all: 190 of the 476 taken back, not 95 + 190
+    me = client.data(ME)["me"]["loyalty"]
+    assert (me["balance"], me["pending"]) == (476 - 190, 0)
+    shown = staff.data(ORDER_LOYALTY, {"id": order_id(order)})["order"]["loyalty"]
+    assert (shown["pointsEarned"], shown["pointsReversed"]) == (476, 190)
+    refund(staff, order, "315.30")  # the rest: all 476
+    assert client.data(ME)["me"]["loyalty"]["balance"] == 0
+    account = LoyaltyAccount.objects.get(user=customer)
+    assert ledger.check_account(account)
+    assert not LedgerEntry.objects.filter(account=account, remaining__gt=0).exists()
+
+
+def expire_everything():
+    LedgerEntry.objects.filter(expires_at__isnull=False).update(
+        expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    return expire_points.delay().get()
+
+
+@pytest.mark.parametrize("first_cancelled", ["earning", "spending"])
+def test_item14_12_points_earned_then_spent_elsewhere_and_both_cancelled_never_expire(
+        api, loyalty, shop, customer, staff, first_cancelled):
+    client, earning = order_with_points(api, shop, customer, 0)
+    assert client.data(ME)["me"]["loyalty"]["balance"] == 476
+    # the second order spends them all (47.60) and earns 476.50 - 47.60 = 428
+    client, spending = order_with_points(api, shop, customer, 476)
+    assert client.data(ME)["me"]["loyalty"]["balance"] == 428
+    orders = [earning, spending] if first_cancelled == "earning" else [spending, earning]
+    for order in orders:
+        cancel(staff, order)
+    account = LoyaltyAccount.objects.get(user=customer)
+    assert account.balance == 0 and ledger.check_account(account)
+    # nothing is left in a lot to expire: the cancelled order's lot holds no points
+    assert list(LedgerEntry.objects.filter(account=account, remaining__gt=0)) == []
+    assert expire_everything() == 0
+    assert client.data(ME)["me"]["loyalty"]["balance"] == 0
+
+
+def test_item14_12_a_debt_is_paid_by_returned_points_before_they_refill_a_lot(
+        api, loyalty, shop, customer, staff):
+    give_points(customer, 100)  # a gift that outlives the orders' lots
+    client, earning = order_with_points(api, shop, customer, 0)  # 476, expiring first
+    LedgerEntry.objects.filter(key=f"earn:{earning.pk}").update(
+        expires_at=timezone.now() + datetime.timedelta(days=1))
+    client, spending = order_with_points(api, shop, customer, 576)  # 476 + 100 spent
+    assert client.data(ME)["me"]["loyalty"]["balance"] == 418  # 476.50 - 57.60 earns 418
+    cancel(staff, earning)  # takes 476: 418 from the second order's lot, 58 owed
+    assert client.data(ME)["me"]["loyalty"]["balance"] == -58
+    cancel(staff, spending)  # its 418 go, its 576 spent come back: the gift's 100 is whole
+    account = LoyaltyAccount.objects.get(user=customer)
+    assert account.balance == 100 and ledger.check_account(account)
+    assert [(e.kind, e.remaining) for e in LedgerEntry.objects.filter(
+        account=account, remaining__gt=0)] == [("adjust", 100)]
+    assert expire_everything() == 100
+    assert client.data(ME)["me"]["loyalty"]["balance"] == 0

@@ -8,6 +8,8 @@ resolver code runs (a graphene middleware on the package's /graphql/ view).
   which raise on the first comparison.
 - Dates and times must lie in years 1900 to 2999, so date arithmetic (schedules, lead times,
   time zones) stays inside Python's date range.
+- Numbers must not be ``true``/``false``: graphql-core 2 lets a JSON boolean through as an
+  ``Int`` (Python's ``bool`` is an ``int``), and PostgreSQL then refuses ``integer + boolean``.
 
 Strings, numbers and dates nested in input objects and lists are checked too. A mutation
 answers in its own typed error list (code ``INVALID``, ``field`` the argument's path, e.g.
@@ -22,8 +24,14 @@ from typing import Dict, FrozenSet, Optional, Tuple
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from graphql import GraphQLError
-from graphql.type.definition import GraphQLObjectType
+from graphql.type.definition import (
+    GraphQLInputObjectType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+)
 
+NUMBER_SCALARS = frozenset({"Int", "Float", "Decimal", "PositiveDecimal", "PositiveInt"})
 MIN_DATE = datetime.date(1900, 1, 1)
 MAX_DATE = datetime.date(2999, 12, 31)
 INVALID = "invalid"
@@ -48,8 +56,10 @@ def _text_problem(text: str) -> Optional[str]:
     return None
 
 
-def value_problem(value) -> Optional[str]:
-    """What is wrong with one scalar argument value, or None."""
+def value_problem(value, type_name: Optional[str] = None) -> Optional[str]:
+    """What is wrong with one scalar argument value (of the scalar ``type_name``), or None."""
+    if isinstance(value, bool):
+        return _("Enter a number.") if type_name in NUMBER_SCALARS else None
     if isinstance(value, str):
         return _text_problem(value)
     if isinstance(value, decimal.Decimal):
@@ -69,21 +79,38 @@ def _camel(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-def first_problem(value, path=()) -> Optional[Tuple[str, str]]:
-    """(field path, message) of the first bad value in an argument, input object or list."""
+def _unwrapped(graphql_type):
+    while isinstance(graphql_type, GraphQLNonNull):
+        graphql_type = graphql_type.of_type
+    return graphql_type
+
+
+def _by_python_name(fields) -> dict:
+    """Argument or input fields by the names resolvers get them under (snake case)."""
+    return {getattr(field, "out_name", None) or name: field for name, field in fields.items()}
+
+
+def first_problem(value, path=(), graphql_type=None) -> Optional[Tuple[str, str]]:
+    """(field path, message) of the first bad value in an argument, input object or list;
+    ``graphql_type`` (when known) tells numbers from booleans."""
+    graphql_type = _unwrapped(graphql_type)
     if isinstance(value, dict):
+        fields = (_by_python_name(graphql_type.fields)
+                  if isinstance(graphql_type, GraphQLInputObjectType) else {})
         for key, item in value.items():
-            found = first_problem(item, path + (key,))
+            field = fields.get(key)
+            found = first_problem(item, path + (key,), getattr(field, "type", None))
             if found:
                 return found
         return None
     if isinstance(value, (list, tuple)):
+        item_type = graphql_type.of_type if isinstance(graphql_type, GraphQLList) else None
         for index, item in enumerate(value):
-            found = first_problem(item, path + (str(index),))
+            found = first_problem(item, path + (str(index),), item_type)
             if found:
                 return found
         return None
-    message = value_problem(value)
+    message = value_problem(value, getattr(graphql_type, "name", None))
     return (".".join(_camel(part) for part in path), message) if message else None
 
 
@@ -125,7 +152,13 @@ class PackageArgumentsMiddleware:
 
     def resolve(self, next, root, info, **args):
         if args and (info.parent_type.name, info.field_name) in self._checked(info.schema):
-            found = first_problem(args)
+            arguments = _by_python_name(info.parent_type.fields[info.field_name].args)
+            found = None
+            for name, value in args.items():
+                argument = arguments.get(name)
+                found = first_problem(value, (name,), getattr(argument, "type", None))
+                if found:
+                    break
             if found:
                 return refuse(info, error_field(found[0]), found[1])
         return next(root, info, **args)

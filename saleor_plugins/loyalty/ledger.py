@@ -6,11 +6,12 @@ lock, in the same transaction as the new balance.
   which), and returned points go back to the lots they came from, with their old expiry.
 - ``key`` makes a change happen once (a unique column): a second attempt returns the
   first entry instead of writing another one.
+- A negative balance (a reversal of points already spent) holds no lots: the next points
+  credited pay it off first. So the lots always hold exactly the positive balance, and
+  expiry can never take a balance below zero. Reversals and returns: ``reversal``.
 """
-import math
 import secrets
 import string
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Optional
@@ -28,12 +29,9 @@ from .models import (
     POSTED,
     REDEEM,
     RETURN_REDEEMED,
-    REVERSE_EARN,
-    VOIDED,
     LedgerEntry,
     LotConsumption,
     LoyaltyAccount,
-    OrderPoints,
     Reservation,
 )
 
@@ -95,12 +93,14 @@ def _open_lots(account):
         F("expires_at").asc(nulls_last=True), "created_at", "pk")
 
 
-def _consume(account, entry, points: int, prefer_lot=None) -> None:
-    """Take ``points`` from the account's lots, first-to-expire first (a few queries, however
-    many lots: emptied lots in one update, the one left partly used in another)."""
-    lots = list(_open_lots(account).only("pk", "remaining", "expires_at", "created_at"))
-    if prefer_lot is not None:
-        lots.sort(key=lambda lot: lot.pk != prefer_lot.pk)
+def consume(account, entry, points: int, exclude_lot=None) -> int:
+    """Take up to ``points`` from the account's lots, first-to-expire first (a few queries,
+    however many lots: emptied lots in one update, the one left partly used in another);
+    returns the points taken."""
+    lots = _open_lots(account).only("pk", "remaining", "expires_at", "created_at")
+    if exclude_lot is not None:
+        lots = lots.exclude(pk=exclude_lot.pk)
+    wanted = points
     emptied, taken_rows = [], []
     for lot in lots:
         if points <= 0:
@@ -115,16 +115,28 @@ def _consume(account, entry, points: int, prefer_lot=None) -> None:
     if emptied:
         LedgerEntry.objects.filter(pk__in=emptied).update(remaining=0)
     LotConsumption.objects.bulk_create(taken_rows)
+    return wanted - points
+
+
+def move_balance(account, points: int) -> None:
+    account.balance += points
+    LoyaltyAccount.objects.filter(pk=account.pk).update(balance=F("balance") + points)
+
+
+def debt(account) -> int:
+    """Points the customer owes (a negative balance), paid off by the next points."""
+    return max(-account.balance, 0)
 
 
 def _write(account, kind, points, *, key=None, status=POSTED, expires_at=None, order=None,
-           rate=None, amount=None, reason="", staff_user=None, app=None, prefer_lot=None,
+           rate=None, amount=None, reason="", staff_user=None, app=None,
            now=None) -> LedgerEntry:
-    """One entry on a locked account; a posted entry moves the balance."""
+    """One entry on a locked account; a posted entry moves the balance. Earned points pay
+    off a debt first (the rest is the lot); spent points come from the lots."""
     now = now or timezone.now()
     remaining = 0
-    if status == POSTED and points > 0 and kind != RETURN_REDEEMED:
-        remaining = points - min(points, max(-account.balance, 0))  # pays off a debt first
+    if status == POSTED and points > 0 and kind != RETURN_REDEEMED:  # returns: ``reversal``
+        remaining = points - min(points, debt(account))
     entry = LedgerEntry.objects.create(
         account=account, kind=kind, status=status, points=points, remaining=remaining,
         expires_at=expires_at, order=order, rate=rate, amount=amount, reason=reason[:255],
@@ -133,13 +145,12 @@ def _write(account, kind, points, *, key=None, status=POSTED, expires_at=None, o
     )
     if status == POSTED:
         if points < 0:
-            _consume(account, entry, -points, prefer_lot)
-        account.balance += points
-        LoyaltyAccount.objects.filter(pk=account.pk).update(balance=F("balance") + points)
+            consume(account, entry, -points)
+        move_balance(account, points)
     return entry
 
 
-def _existing(key):
+def entry_with_key(key):
     return LedgerEntry.objects.filter(key=key).first() if key else None
 
 
@@ -149,7 +160,7 @@ def earn(account, kind, points: int, *, key, expiry_months=0, pending=False, **f
     if points <= 0:
         return None
     account = locked(account.pk)
-    existing = _existing(key)
+    existing = entry_with_key(key)
     if existing is not None:
         return existing
     return earn_unused_key(account, kind, points, key=key, expiry_months=expiry_months,
@@ -180,9 +191,9 @@ def post_pending(entry_id, expiry_months=0) -> Optional[LedgerEntry]:
     entry.status = POSTED
     entry.posted_at = now
     entry.expires_at = expiry_from(now, expiry_months)
-    entry.remaining = entry.points - min(entry.points, max(-account.balance, 0))
+    entry.remaining = entry.points - min(entry.points, debt(account))
     entry.save(update_fields=["status", "posted_at", "expires_at", "remaining"])
-    LoyaltyAccount.objects.filter(pk=account.pk).update(balance=F("balance") + entry.points)
+    move_balance(account, entry.points)
     return entry
 
 
@@ -235,7 +246,7 @@ def redeem_for_order(account, order, points: int, amount: Decimal, point_value: 
     """Spend a checkout's held points on its order; the hold ends."""
     account = locked(account.pk)
     key = f"redeem:{order.pk}"
-    existing = _existing(key)
+    existing = entry_with_key(key)
     if existing is not None:
         return existing
     Reservation.objects.filter(checkout_token=checkout_token).delete()
@@ -250,7 +261,7 @@ def redeem_for_order(account, order, points: int, amount: Decimal, point_value: 
 def adjust(account, points: int, reason: str, staff_user, key=None,
            expiry_months=0, app=None) -> LedgerEntry:
     account = locked(account.pk)
-    existing = _existing(key)
+    existing = entry_with_key(key)
     if existing is not None:
         return existing
     if points < 0 and account.balance + points < 0:
@@ -279,14 +290,15 @@ def _expire_account(account_id, now) -> int:
     points = sum(lot.remaining for lot in lots)
     if not points:
         return 0
+    # once by the lock: only lots still holding points expire (no key: a lot given points
+    # back after its expiry expires again, at any later run)
     entry = LedgerEntry.objects.create(
         account=account, kind=EXPIRE, status=POSTED, points=-points, created_at=now,
-        posted_at=now, key=f"expire:{account.pk}:{now.isoformat()}",
-    )
-    for lot in lots:
-        LotConsumption.objects.create(entry=entry, lot=lot, points=lot.remaining)
+        posted_at=now)
+    LotConsumption.objects.bulk_create(
+        LotConsumption(entry=entry, lot=lot, points=lot.remaining) for lot in lots)
     LedgerEntry.objects.filter(pk__in=[lot.pk for lot in lots]).update(remaining=0)
-    LoyaltyAccount.objects.filter(pk=account.pk).update(balance=F("balance") - points)
+    move_balance(account, -points)
     return points
 
 
@@ -296,72 +308,6 @@ def expiring_soon(account, days=30, now=None) -> int:
         account=account, status=POSTED, remaining__gt=0, expires_at__gt=now,
         expires_at__lte=now + timedelta(days=days),
     ).aggregate(total=Sum("remaining"))["total"] or 0
-
-
-@dataclass
-class Reversal:
-    reversed_earned: int = 0
-    returned_redeemed: int = 0
-
-
-@transaction.atomic
-def reverse_order(order, fraction: Decimal) -> Reversal:
-    """Take back ``fraction`` (0..1) of what the order earned and give back the same share of
-    what it spent, counted from the stored order numbers (never from today's rates).
-
-    Repeatable: the cumulative target is the entry key, so each state is written once.
-    """
-    record = OrderPoints.objects.filter(order=order).first()
-    result = Reversal()
-    if record is None:
-        return result
-    account = locked(record.account_id)
-    fraction = min(max(Decimal(fraction), Decimal(0)), Decimal(1))
-    earned_target = math.floor(record.points_earned * fraction) if fraction < 1 \
-        else record.points_earned
-    returned_target = math.floor(record.points_redeemed * fraction) if fraction < 1 \
-        else record.points_redeemed
-    earn_entry = LedgerEntry.objects.select_for_update().filter(
-        key=purchase_key(order)).first()
-    if earn_entry is not None and earn_entry.status == PENDING:
-        left = record.points_earned - earned_target
-        if left <= 0:
-            earn_entry.status, earn_entry.points = VOIDED, 0
-        else:
-            earn_entry.points = left
-        earn_entry.save(update_fields=["status", "points"])
-    elif earn_entry is not None and earn_entry.status == POSTED:
-        done = -(LedgerEntry.objects.filter(order=order, kind=REVERSE_EARN).aggregate(
-            total=Sum("points"))["total"] or 0)
-        delta = earned_target - done
-        if delta > 0 and not _existing(f"reverse:{order.pk}:{earned_target}"):
-            _write(account, REVERSE_EARN, -delta, key=f"reverse:{order.pk}:{earned_target}",
-                   order=order, prefer_lot=earn_entry)
-            result.reversed_earned = delta
-    redeem_entry = LedgerEntry.objects.filter(key=f"redeem:{order.pk}").first()
-    if redeem_entry is not None:
-        done = LedgerEntry.objects.filter(order=order, kind=RETURN_REDEEMED).aggregate(
-            total=Sum("points"))["total"] or 0
-        delta = min(returned_target, -redeem_entry.points) - done
-        if delta > 0 and not _existing(f"return:{order.pk}:{returned_target}"):
-            _write(account, RETURN_REDEEMED, delta, key=f"return:{order.pk}:{returned_target}",
-                   order=order)
-            _return_to_lots(redeem_entry, delta)
-            result.returned_redeemed = delta
-    return result
-
-
-def _return_to_lots(redeem_entry, points: int) -> None:
-    """Put returned points back into the lots they were spent from, latest expiry first."""
-    taken = LotConsumption.objects.filter(entry=redeem_entry, points__gt=F("returned")) \
-        .select_related("lot").order_by(F("lot__expires_at").desc(nulls_first=True), "-pk")
-    for consumption in taken:
-        if points <= 0:
-            break
-        back = min(points, consumption.points - consumption.returned)
-        LotConsumption.objects.filter(pk=consumption.pk).update(returned=F("returned") + back)
-        LedgerEntry.objects.filter(pk=consumption.lot_id).update(remaining=F("remaining") + back)
-        points -= back
 
 
 def ledger_sum(account) -> int:
@@ -380,5 +326,6 @@ def pending_earning(order) -> Optional[LedgerEntry]:
 
 
 def purchase_key(order) -> str:
-    return f"earn:{order.pk}"
+    """The key of an order's purchase earning (``order``: the order or its pk)."""
+    return f"earn:{getattr(order, 'pk', order)}"
 

@@ -71,6 +71,11 @@ class LedgerEntry(models.Model):
                             related_name="+", help_text="The Saleor app that adjusted.")
     # makes each change happen once: "earn:order:12", "signup:7", "review:3", ...
     key = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    # a reversal: the earned lot it takes back and how many of its points; more than
+    # -points when some of them had expired already (taken from the expiry, not the balance)
+    reverses = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="reversals")
+    reversed_points = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     posted_at = models.DateTimeField(null=True, blank=True)
 
@@ -84,7 +89,10 @@ class LedgerEntry(models.Model):
 
 class LotConsumption(models.Model):
     """Which earned lots a redemption, expiry or reversal took its points from, so that
-    returned points go back to their original lot with its original expiry."""
+    returned points go back to their original lot with its original expiry.
+
+    ``returned``: given back since (a cancelled redemption, a reversal's loan repaid, or
+    expired points that a reversal took over from the expiry)."""
 
     entry = models.ForeignKey(LedgerEntry, on_delete=models.CASCADE, related_name="consumed")
     lot = models.ForeignKey(LedgerEntry, on_delete=models.CASCADE, related_name="+")

@@ -6,7 +6,7 @@ from django.utils.functional import cached_property
 from ..core import checkout_completion, order_checkout
 from ..core.config import ConfigField
 from ..core.plugin import PackagePlugin
-from . import program
+from . import orders, program
 
 
 class LoyaltyPlugin(PackagePlugin):
@@ -108,33 +108,32 @@ class LoyaltyPlugin(PackagePlugin):
     def order_created(self, order, previous_value):
         if order.user_id is None:
             return previous_value
+        # orders without a checkout (subscription renewals, completed drafts) earn too
         checkout, discounts = order_checkout.checkout_of(order)
-        if checkout is None:
-            return previous_value
         paid = order.is_fully_paid()
-        program.record_order(order, checkout, discounts, self.config, paid=paid)
+        orders.record_order(order, checkout, discounts, self.config, paid=paid)
         if paid:  # the rest of order_paid: record_order made the purchase points spendable
-            program.reward_referral(order, self.config)
+            orders.reward_referral(order, self.config)
         return previous_value
 
     def order_fully_paid(self, order, previous_value):
-        program.order_paid(order, self.config)
+        orders.order_paid(order, self.config)
         return previous_value
 
     def order_fulfilled(self, order, previous_value):
         if self.config.earn_when == "fulfilled":
-            program.make_spendable(order, self.config)
+            orders.make_spendable(order, self.config)
         return previous_value
 
     def order_cancelled(self, order, previous_value):
-        program.order_changed(order)
+        orders.order_changed(order)
         return previous_value
 
     def order_updated(self, order, previous_value):
         # Saleor 2.10.1 has no refund hook: a refund fires order_updated
-        program.order_changed(order)
+        orders.order_changed(order)
         return previous_value
 
     def customer_created(self, customer, previous_value):
-        program.welcome(customer, self.config)
+        orders.welcome(customer, self.config)
         return previous_value

@@ -1,32 +1,21 @@
-"""The loyalty programme in Saleor's terms: what a checkout may spend, how the spent points
-lower its lines, what an order earns, and what happens when it is paid, cancelled or refunded.
+"""The loyalty programme in Saleor's terms: what a checkout may spend and how the spent
+points lower its lines (what an order earns: ``earning``; what happens when it is paid,
+cancelled or refunded: ``orders``).
 
 Redeemed points are spread over the eligible lines' totals (whole cents per unit, at least
 one cent left per unit), so Saleor copies the discount into the order's unit prices and
 keeps it when it recalculates the order; ``OrderPoints`` names it as its own line.
 """
-import logging
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from typing import Dict, Optional
 
-from django.db import transaction
 from django.utils import timezone
 from prices import TaxedMoney
 
 from ..core import checkout_rows, request_cache, taxes
 from . import ledger
-from .models import (
-    EARN_PURCHASE,
-    EARN_REFERRAL,
-    POSTED,
-    LoyaltyAccount,
-    OrderPoints,
-    ProductPointsSetting,
-    Reservation,
-)
-
-logger = logging.getLogger(__name__)
+from .models import LoyaltyAccount, ProductPointsSetting, Reservation
 
 PLUGIN_ID = "saleor_plugins.loyalty"
 CACHE_SECTION = "loyalty"
@@ -155,7 +144,7 @@ def cached_for_line(store: dict, line) -> Optional[Redemption]:
     return None
 
 
-def _reservation_row(checkout, store: dict):
+def reservation_row(checkout, store: dict):
     """The checkout's reservation row, expired or not, read once per request (``forget``
     drops it)."""
     key = ("reservation", checkout.pk)
@@ -171,7 +160,7 @@ def held_points(checkout, store: dict):
     their lines are never needed."""
     if not checkout.user_id:
         return None
-    reservation = _reservation_row(checkout, store)
+    reservation = reservation_row(checkout, store)
     if reservation is None or reservation.expires_at <= timezone.now() \
             or reservation.account.user_id != checkout.user_id or reservation.account.excluded:
         return None
@@ -258,125 +247,6 @@ def usable_points(account, checkout, lines, discounts, config, store) -> Usable:
     return Usable(max(most, 0))
 
 
-# --- earning --------------------------------------------------------------------------
-
-def earn_base_for_checkout(lines, discounts, config, store, redemption: Redemption) -> Decimal:
-    """What a checkout's products earn on (net of VAT and shipping, minus the points part)."""
-    taxes = taxes_included(store)
-    exceptions = product_exceptions(store)
-    base = Decimal(0)
-    for line in lines:
-        if not earns(line.variant.product_id, exceptions):
-            continue
-        if config.earn_after_discounts:
-            amount = _line_amount(line, discounts, taxes)
-        else:
-            amount = line.variant.base_price.amount * line.quantity
-        base += amount - Decimal(redemption.per_unit.get(line.pk, 0) * line.quantity) / 100
-    return max(base, Decimal(0))
-
-
-def earn_base_for_order(order, config, per_unit: Dict[str, int], gross_prices) -> Decimal:
-    """The order's earning base: its earning products' net amount, excluding shipping and
-    the part paid with points; before or after discounts as the merchant chose."""
-    store = cache()
-    exceptions = product_exceptions(store)
-    base = Decimal(0)
-    lines = list(order.lines.select_related("variant__product"))
-    earning_net = Decimal(0)
-    all_net = Decimal(0)
-    for line in lines:
-        net = line.unit_price_net_amount * line.quantity
-        all_net += net
-        product_id = line.variant.product_id if line.variant else None
-        if product_id is None or not earns(product_id, exceptions):
-            continue
-        divisor = (1 + (line.tax_rate or 0)) if gross_prices else Decimal(1)
-        points_part = Decimal(per_unit.get(str(line.variant_id), 0) * line.quantity) / 100
-        if config.earn_after_discounts:
-            base += net  # unit prices already carry every line discount and the points
-            earning_net += net
-        else:
-            base += line.variant.base_price.amount * line.quantity / divisor \
-                - points_part / divisor
-    if config.earn_after_discounts and order.discount_amount and all_net:
-        # a Saleor voucher lowers only the total: take the earning lines' share of it, net
-        gross = order.total_gross_amount or Decimal(1)
-        base -= order.discount_amount * (earning_net / all_net) * \
-            (order.total_net_amount / gross if gross else 1)
-    return max(base, Decimal(0)).quantize(CENT)
-
-
-def record_order(order, checkout, discounts, config, paid=False) -> Optional[OrderPoints]:
-    """When the order is created: spend its held points, note what it will earn.
-
-    ``paid``: the order is paid already; points that come on payment are then written
-    spendable at once instead of pending and posted a moment later (the rest of
-    ``order_paid`` is the caller's: ``reward_referral``)."""
-    from django.db.models import Exists
-
-    if order.user_id is None:
-        return None
-    store = cache()
-    # no savepoints: this runs inside Saleor's order creation, which rolls back as a whole
-    with transaction.atomic(savepoint=False):
-        # locked now, not in each ledger write; whether an earlier call recorded the order
-        # comes along (only this transaction can: it is creating the order)
-        account = ledger.locked_account_for(order.user, order_recorded=Exists(
-            OrderPoints.objects.filter(order=order.pk)))
-        lines = checkout_lines(checkout) if held_points(checkout, store) is not None else []
-        redemption = evaluate(checkout, lines, discounts, config, store) \
-            if not account.excluded else Redemption()
-        variant_cents = {str(line.variant_id): redemption.per_unit.get(line.pk, 0)
-                         for line in lines}
-        amount = Decimal(redemption.cents) / 100
-        entry = None
-        if redemption.points:
-            entry = ledger.redeem_for_order(account, order, redemption.points, amount,
-                                            config.point_value, checkout.token)
-        elif _reservation_row(checkout, store) is not None:
-            ledger.release(checkout.token)
-        taxes = taxes_included(store)
-        base = earn_base_for_order(order, config, variant_cents, taxes)
-        earned = 0 if account.excluded else points_for(base, config)
-        # a second call for the order finds the first record; no other transaction can
-        # write one for an order this transaction is creating
-        record = OrderPoints.objects.filter(order=order).first() \
-            if account.order_recorded else None
-        created = record is None
-        if created:
-            record = OrderPoints.objects.create(
-                order=order, account=account, points_earned=earned,
-                points_redeemed=-entry.points if entry else 0,
-                redeemed_amount=amount if entry else 0, currency=order.currency,
-                earn_base=base, earn_rate=config.points_per_currency_unit,
-                point_value=config.point_value,
-            )
-        spendable = paid and config.earn_when == "paid"
-        # the order's first record comes with its earning, so a new record means the
-        # earning's key is unused: written on the account locked above while no
-        # redemption has changed its balance since
-        earn = ledger.earn_unused_key if created and entry is None else ledger.earn
-        earning = earn(
-            account, EARN_PURCHASE, earned, key=ledger.purchase_key(order),
-            pending=not spendable, expiry_months=config.expiry_months, order=order,
-            rate=config.points_per_currency_unit, amount=base) if earned else None
-        if entry is not None:
-            from saleor.order import events
-
-            events.order_note_added_event(
-                order=order, user=None,
-                message="Redeemed points: %d points (-%s %s)" % (
-                    record.points_redeemed, amount, order.currency))
-    if spendable:
-        if earning is not None and earning.status == POSTED:
-            if created:
-                notify_earned(earning.pk)
-        else:  # a pending earning of an earlier call for this order
-            make_spendable(order, config)
-    return record
-
-
 def check_before_payment(checkout, discounts, config) -> Optional[str]:
     """Before payment: the held points must still be there; a message when not."""
     if not checkout.user_id:
@@ -389,94 +259,3 @@ def check_before_payment(checkout, discounts, config) -> Optional[str]:
     if account.excluded or ledger.available_points(account, checkout.token) < redemption.points:
         return "unavailable"
     return None
-
-
-def order_paid(order, config) -> None:
-    """The order is paid: referral rewards; purchase points if they come on payment."""
-    if order.user_id is None:
-        return
-    if config.earn_when == "paid":
-        make_spendable(order, config)
-    reward_referral(order, config)
-
-
-def make_spendable(order, config) -> None:
-    entry = ledger.pending_earning(order)
-    if entry is not None:
-        posted = ledger.post_pending(entry.pk, config.expiry_months)
-        if posted is not None:
-            notify_earned(posted.pk)
-
-
-def reward_referral(order, config) -> None:
-    if not config.referral_points:
-        return
-    account = LoyaltyAccount.objects.filter(user_id=order.user_id).select_related(
-        "referred_by").first()
-    if account is None or account.referred_by is None or account.excluded:
-        return
-    referrer = account.referred_by
-    for target, key in ((account, f"referral:{account.pk}:new"),
-                        (referrer, f"referral:{account.pk}:referrer")):
-        if target.excluded:
-            continue
-        entry = ledger.earn(target, EARN_REFERRAL, config.referral_points, key=key,
-                            expiry_months=config.expiry_months, order=order,
-                            reason="Referral")
-        if entry is not None:
-            notify_earned(entry.pk)
-
-
-def refunded_fraction(order) -> Decimal:
-    """Share of the money paid for the order that was refunded."""
-    from django.db.models import Sum
-    from saleor.payment import TransactionKind
-    from saleor.payment.models import Transaction
-
-    refunded = Transaction.objects.filter(
-        payment__order=order, kind=TransactionKind.REFUND, is_success=True,
-    ).aggregate(total=Sum("amount"))["total"] or Decimal(0)
-    paid = order.total_gross_amount
-    if not refunded or not paid:
-        return Decimal(0)
-    return min(refunded / paid, Decimal(1))
-
-
-def order_changed(order) -> None:
-    """Cancelled: reverse all; refunded: reverse the refunded share."""
-    from saleor.order import OrderStatus
-
-    if not OrderPoints.objects.filter(order=order).exists():
-        return
-    if order.status == OrderStatus.CANCELED:
-        ledger.reverse_order(order, Decimal(1))
-        return
-    fraction = refunded_fraction(order)
-    if fraction > 0:
-        ledger.reverse_order(order, fraction)
-
-
-EARNED_EMAIL_DELAY = 120  # seconds: after Saleor's order confirmation, not before
-
-
-def notify_earned(entry_id) -> None:
-    from .tasks import send_points_earned_email
-
-    transaction.on_commit(lambda: send_points_earned_email.apply_async(
-        (entry_id,), countdown=EARNED_EMAIL_DELAY))
-
-
-def product_points(product, config) -> int:
-    """Points one unit of the product earns at its catalogue price."""
-    return points_for(product.price.amount, config)
-
-
-def welcome(customer, config) -> None:
-    """A new account: its loyalty account and the welcome bonus."""
-    from .models import EARN_SIGNUP
-
-    account = ledger.account_for(customer)
-    entry = ledger.earn(account, EARN_SIGNUP, config.welcome_points, key=f"signup:{customer.pk}",
-                        expiry_months=config.expiry_months, reason="Welcome")
-    if entry is not None:
-        notify_earned(entry.pk)

@@ -3,6 +3,7 @@ import graphene
 from django.conf import settings
 from graphql import GraphQLError
 from saleor.graphql.order.types import Order
+from saleor.graphql.utils import get_user_or_app_from_context
 
 from ...core.actors import person_has_perms
 from ...core.errors import permission_denied

@@ -1,7 +1,6 @@
 import graphene
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from saleor.graphql.checkout.types import Checkout as CheckoutType
 from saleor.graphql.core.mutations import BaseMutation
@@ -9,8 +8,8 @@ from saleor.graphql.core.mutations import BaseMutation
 from ...core.actors import actor
 from ...core.permissions import LoyaltyPermissions
 from ...graphql.ids import pk_from_global_id, visible_checkout
-from .. import ledger, program
-from ..models import EARN_REVIEW, LoyaltyAccount, ProductPointsSetting, ProductReview
+from .. import earning, ledger, orders, program
+from ..models import LoyaltyAccount, ProductPointsSetting, ProductReview
 from .types import (
     CheckoutLoyalty,
     LoyaltyAccountType,
@@ -99,8 +98,8 @@ def checkout_loyalty(info, checkout, plugin=None) -> CheckoutLoyalty:
         usable = program.Usable(0, "no_points")
     earned = 0
     if user is not None and not (account and account.excluded):
-        base = program.earn_base_for_checkout(lines, discounts, config, store, redemption)
-        earned = program.points_for(base, config)
+        earned = earning.checkout_points(checkout, lines, discounts, config, store, redemption,
+                                         info.context.plugins)
     return CheckoutLoyalty(
         points_to_earn=earned, points_usable=usable.points,
         usable_value=money(program.value_of(usable.points, config), currency),
@@ -367,41 +366,32 @@ class ProductReviewCreate(CustomerLoyaltyMutation):
 
 class ProductReviewModerate(StaffLoyaltyMutation):
     review = graphene.Field(ProductReviewType)
-    points_awarded = graphene.Int(description="Points the author got for this review.")
+    points_awarded = graphene.Int(
+        description="Points the author holds for this review (0 once it is rejected).")
 
     class Arguments:
         id = graphene.ID(required=True)
         approve = graphene.Boolean(required=True)
 
     class Meta:
-        description = "Approve (show it, award points once) or reject a review (MANAGE_LOYALTY)."
+        description = ("Approve a review (show it; its author gets the review points once) or "
+                       "reject it (its points are taken back) (MANAGE_LOYALTY).")
         permissions = (LoyaltyPermissions.MANAGE_LOYALTY,)
         error_type_class = LoyaltyError
         error_type_field = "loyalty_errors"
 
     @classmethod
     def perform_mutation(cls, _root, info, id, approve):
-        review = get_or_error(ProductReview.objects.select_related("user"), id,
-                              "ProductReview", "id")
-        review.status = ProductReview.APPROVED if approve else ProductReview.REJECTED
-        review.moderated_at = timezone.now()
+        review = get_or_error(ProductReview.objects.all(), id, "ProductReview", "id")
         who = actor(info.context)
-        review.moderated_by, review.moderated_by_app = who.user, who.app
-        review.save(update_fields=["status", "moderated_at", "moderated_by", "moderated_by_app"])
-        awarded = 0
         plugin = program.active_plugin(info.context.plugins)
-        if approve and plugin is not None and review.user is not None:
-            account = ledger.account_for(review.user)
-            if not account.excluded:
-                entry = ledger.earn(account, EARN_REVIEW, plugin.config.review_points,
-                                    key=f"review:{review.pk}",
-                                    expiry_months=plugin.config.expiry_months,
-                                    reason="Review")
-                if entry is not None:
-                    awarded = entry.points
-                    program.notify_earned(entry.pk)
+        review, held = orders.moderate_review(review.pk, approve,
+                                              plugin.config if plugin else None,
+                                              moderated_by=who.user, moderated_by_app=who.app)
+        if review is None:  # deleted meanwhile
+            raise _error("id", _("Couldn't find it: %(id)s") % {"id": id}, CODES.NOT_FOUND)
         return ProductReviewModerate(review=ProductReviewType.from_model(review),
-                                     points_awarded=awarded)
+                                     points_awarded=held)
 
 
 class LoyaltyReferralClaim(CustomerLoyaltyMutation):

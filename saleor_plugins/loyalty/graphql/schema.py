@@ -8,7 +8,7 @@ from saleor.graphql.product.types import Product
 from saleor.graphql.utils import get_user_or_app_from_context
 
 from ...core.permissions import LoyaltyPermissions
-from .. import ledger, program
+from .. import earning, ledger, program
 from ..models import OrderPoints, ProductReview
 from .mutations import (
     CheckoutLoyaltyPointsApply,
@@ -117,13 +117,34 @@ def resolve_order_loyalty(root, info):
 
 
 def resolve_product_loyalty_points(root, info):
-    plugin = program.active_plugin(info.context.plugins)
+    """What buying one unit earns, priced like Saleor's ``pricing`` field (batched)."""
+    from django.conf import settings
+    from django_countries.fields import Country
+    from promise import Promise
+    from saleor.graphql.discount.dataloaders import DiscountsByDateTimeLoader
+    from saleor.graphql.product.dataloaders import (
+        CollectionsByProductIdLoader,
+        ProductVariantsByProductIdLoader,
+    )
+
+    context = info.context
+    plugin = program.active_plugin(context.plugins)
     if plugin is None:
         return 0
-    store = plugin._store
-    if not program.earns(root.pk, program.product_exceptions(store)):
+    if not program.earns(root.pk, program.product_exceptions(plugin._store)):
         return 0
-    return program.product_points(root, plugin.config)
+    country = getattr(context, "country", None) or Country(settings.DEFAULT_COUNTRY)
+
+    def points(loaded):
+        variants, collections, discounts = loaded
+        return earning.product_points(root, variants, collections, discounts, plugin.config,
+                                      context.plugins, country)
+
+    return Promise.all([
+        ProductVariantsByProductIdLoader(context).load(root.pk),
+        CollectionsByProductIdLoader(context).load(root.pk),
+        DiscountsByDateTimeLoader(context).load(context.request_time),
+    ]).then(points)
 
 
 def resolve_product_reviews(root, info):

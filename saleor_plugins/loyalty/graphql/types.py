@@ -4,8 +4,8 @@ from prices import Money as PricesMoney
 from saleor.graphql.core.types import Error, Money
 
 from ...core.errors import register_error_codes
-from .. import ledger
-from ..models import KINDS, REVERSE_EARN, RETURN_REDEEMED, STATUSES, LedgerEntry, ProductReview
+from .. import ledger, reversal
+from ..models import KINDS, RETURN_REDEEMED, STATUSES, LedgerEntry, ProductReview
 
 
 @register_error_codes
@@ -178,20 +178,20 @@ class OrderLoyalty(graphene.ObjectType):
     def from_record(record):
         from ..models import PENDING, POSTED, VOIDED
 
-        earn = LedgerEntry.objects.filter(key=f"earn:{record.order_id}").first()
+        earn = LedgerEntry.objects.filter(key=ledger.purchase_key(record.order_id)).first()
         status = None
         if earn is not None:
             status = earn.status if earn.status in (PENDING, POSTED, VOIDED) else None
-        totals = dict(LedgerEntry.objects.filter(
-            order_id=record.order_id, kind__in=[REVERSE_EARN, RETURN_REDEEMED]).order_by().values_list(
-            "kind").annotate(total=Sum("points")))
+        returned = LedgerEntry.objects.filter(
+            order_id=record.order_id, kind=RETURN_REDEEMED).order_by().aggregate(
+            total=Sum("points"))["total"] or 0
         return OrderLoyalty(
             points_earned=record.points_earned, earned_status=status,
             points_redeemed=record.points_redeemed,
             redeemed_amount=money(record.redeemed_amount, record.currency),
             discount_name=discount_name(),
-            points_reversed=-(totals.get(REVERSE_EARN) or 0),
-            points_returned=totals.get(RETURN_REDEEMED) or 0,
+            points_reversed=reversal.purchase_points_reversed(record, earn),
+            points_returned=returned,
         )
 
 
