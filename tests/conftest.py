@@ -1,5 +1,13 @@
 import pytest
 from django.contrib.sites.models import Site
+
+from saleor_plugins.platform import adapter_name
+
+from .platforms import ignored_modules
+
+# modules for the other Saleor only (tests/platforms.py says why)
+collect_ignore_glob = ignored_modules(adapter_name())
+
 from saleor.plugins.models import PluginConfiguration
 from saleor.site.models import SiteSettings
 

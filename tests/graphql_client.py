@@ -4,7 +4,8 @@ import time
 
 from django.test import Client
 from django.urls import reverse
-from graphql_jwt.shortcuts import get_token
+
+from . import factories
 
 TOKEN_CREATE = """
 mutation($email: String!, $password: String!) {
@@ -24,7 +25,7 @@ class GraphQLClient:
     def post(self, query: str, variables=None):
         headers = {}
         if self.user is not None:
-            headers["HTTP_AUTHORIZATION"] = f"JWT {get_token(self.user)}"
+            headers["HTTP_AUTHORIZATION"] = factories.authorization_header(self.user)
         elif self.app_token is not None:
             headers["HTTP_AUTHORIZATION"] = f"Bearer {self.app_token}"
         if self.language:

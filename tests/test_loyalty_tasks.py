@@ -6,7 +6,7 @@ import uuid
 from django.core import mail
 from django.utils import timezone
 
-from saleor_plugins.conf import beat_schedule
+from saleor_plugins.conf import beat_schedule, features
 from saleor_plugins.loyalty import ledger
 from saleor_plugins.loyalty.models import EARN_REVIEW, LedgerEntry, Reservation
 from saleor_plugins.loyalty.tasks import (
@@ -33,7 +33,7 @@ def test_abandoned_holds_are_released_and_free_the_points(db, shop, customer):
     assert release_stale_reservations.delay().get() == 2
     assert list(Reservation.objects.values_list("checkout_token", flat=True)) == [live.token]
     assert ledger.available_points(account) == 200
-    names = {entry["task"] for entry in beat_schedule().values()}
+    names = {entry["task"] for entry in beat_schedule(features()).values()}
     assert {"saleor_plugins.loyalty.tasks.expire_points",
             "saleor_plugins.loyalty.tasks.release_stale_reservations",
             "saleor_plugins.loyalty.tasks.send_expiry_reminders"} <= names

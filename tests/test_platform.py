@@ -13,6 +13,7 @@ from saleor.graphql.core.utils.error_codes import get_error_code_from_error
 from saleor.order.models import Order
 
 from saleor_plugins import conf
+from saleor_plugins.platform.saleor2 import conf as saleor2_conf
 from saleor_plugins.core.errors import register_error_codes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,8 +81,8 @@ def test_configure_adds_the_package_to_saleor_settings():
 
 def test_settings_in_use_come_from_configure():
     assert settings.ROOT_URLCONF == "saleor_plugins.urls"
-    assert all(app in settings.INSTALLED_APPS for app in conf.PACKAGE_APPS)
-    assert all(path in settings.PLUGINS for path in conf.PACKAGE_PLUGINS)
+    assert all(app in settings.INSTALLED_APPS for app in conf.package_apps(conf.features()))
+    assert all(path in settings.PLUGINS for path in saleor2_conf.PACKAGE_PLUGINS)
 
 
 def run_cli(*args):

@@ -7,10 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Saleor plugins"
 
     def ready(self):
-        from saleor.celeryconf import app
+        from ..platform import saleor
 
-        from .permissions import register_permissions
-        from .task_publishing import publish_tasks_after_commit
-
-        register_permissions()
-        publish_tasks_after_commit(app)
+        saleor.apps.ready()

@@ -1,6 +1,9 @@
 from django.db import models
 
-from .permissions import PERMISSION_DESCRIPTIONS
+from .permissions import PERMISSION_DESCRIPTIONS, register_permissions
+
+# before any GraphQL schema module is imported (Saleor 3.23 builds PermissionEnum then)
+register_permissions()
 
 
 class PackagePermissions(models.Model):

@@ -2,9 +2,12 @@
 
 Each feature owns an enum; all of them are Django permissions of the ``saleor_plugins``
 app (declared on ``PackagePermissions``) and are appended to Saleor's
-``PERMISSIONS_ENUMS`` at start-up so ``PermissionEnum`` in GraphQL lists them.
+``PERMISSIONS_ENUMS`` when the app's models load, so ``PermissionEnum`` in GraphQL lists
+them (Saleor 3.23 builds that enum at import time; 2.10.1 when first used).
 """
-from saleor.core.permissions import BasePermissionEnum
+from ..platform import saleor
+
+BasePermissionEnum = saleor.permissions.BasePermissionEnum
 
 APP_LABEL = "saleor_plugins"
 
@@ -40,9 +43,24 @@ PERMISSION_DESCRIPTIONS = {
 }
 
 
-def register_permissions():
-    from saleor.core import permissions
+FEATURE_PERMISSION_ENUMS = {
+    "subscription": SubscriptionPermissions,
+    "loyalty": LoyaltyPermissions,
+    "discount_rules": DiscountRulePermissions,
+    "klarna_instore": TillPermissions,
+}
 
-    for enum in PACKAGE_PERMISSION_ENUMS:
-        if enum not in permissions.PERMISSIONS_ENUMS:
-            permissions.PERMISSIONS_ENUMS.append(enum)
+
+def installed_permission_enums():
+    """The enums of the features that run on the installed Saleor (a feature not yet
+    ported offers no permission to grant)."""
+    from ..conf import features
+
+    return [enum for name, enum in FEATURE_PERMISSION_ENUMS.items() if name in features()]
+
+
+def register_permissions():
+    registry = saleor.permissions.PERMISSIONS_ENUMS
+    for enum in installed_permission_enums():
+        if enum not in registry:
+            registry.append(enum)

@@ -47,6 +47,7 @@ def _inactive_returns_previous(method):
 
 class PackagePlugin(BasePlugin):
     CONFIG_FIELDS: Sequence[ConfigField] = ()
+    HIDDEN = False  # Saleor 3.23 leaves hidden plugins out of its plugin list
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -94,7 +95,7 @@ class PackagePlugin(BasePlugin):
         """Cross-field checks; raise ``ValidationError({name: message})``."""
 
     @classmethod
-    def validate_plugin_configuration(cls, plugin_configuration):
+    def validate_plugin_configuration(cls, plugin_configuration, **_kwargs):
         cls.parse_configuration(plugin_configuration.configuration)
 
     @cached_property
@@ -105,6 +106,20 @@ class PackagePlugin(BasePlugin):
             # A row edited outside pluginUpdate: keep the shop running on defaults.
             logger.error("Invalid configuration for %s: %s", self.PLUGIN_ID, exc)
             return PluginConfig(self.parse_configuration(self.DEFAULT_CONFIGURATION))
+
+
+class SaleorPluginsPlugin(PackagePlugin):
+    """The package's shared part as a plugin: on Saleor 3.23 its entry point is what
+    installs the shared app (permissions, translations, templates). It has no hooks and
+    needs no configuration, so it is hidden from the plugin list."""
+
+    PLUGIN_ID = "saleor_plugins.core"
+    PLUGIN_NAME = "saleor-plugins"
+    PLUGIN_DESCRIPTION = "Shared parts of the saleor-plugins features. Needs no configuration."
+    CONFIGURATION_PER_CHANNEL = False
+    DEFAULT_ACTIVE = False
+    HIDDEN = True
+    CONFIG_FIELDS = ()
 
 
 def package_plugin_classes():

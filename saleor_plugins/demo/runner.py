@@ -8,7 +8,7 @@ import saleor
 from django.core.management import call_command
 from django.db import transaction
 
-from ..conf import FEATURES
+from ..conf import features
 
 DEMO_STAFF_EMAIL = "admin@example.com"
 DEMO_STAFF_PASSWORD = "admin"
@@ -66,7 +66,7 @@ def ensure_demo_staff():
 def feature_demo_loaders():
     """Each feature's ``demo.load_demo_data(say)``, for the features that have one."""
     loaders = []
-    for name in FEATURES:
+    for name in features():
         module_name = f"saleor_plugins.{name}.demo"
         try:
             module = import_module(module_name)

@@ -1,64 +1,50 @@
-"""The one GraphQL schema served on /graphql/: Saleor's plus every feature's.
+"""The one GraphQL schema served on /graphql/: Saleor's plus every feature's that runs on
+the installed Saleor.
 
-Features contribute Query/Mutation mixins and extensions of Saleor's types; they are
-listed here, in one place.
+Features contribute Query/Mutation mixins and extensions of Saleor's types (their
+``graphql/schema.py``); they are listed here, in one place.
 """
-import graphene
-from graphene_federation import build_schema
-from saleor.graphql.api import Mutation as SaleorMutation
-from saleor.graphql.api import Query as SaleorQuery
-from saleor.graphql.shop.types import Shop
+from importlib import import_module
 
-from ..discount_rules.graphql import schema as discount_rules
-from ..klarna.graphql import schema as klarna
-from ..klarna_instore.graphql import schema as klarna_instore
-from ..loyalty.graphql import schema as loyalty
-from ..subscription.graphql import schema as subscription
+import graphene
+
+from ..conf import features
+from ..platform import saleor
 from .extend import apply_type_extensions
 from .types import SaleorPluginsInfo, resolve_shop_saleor_plugins
 
-PACKAGE_TYPE_EXTENSIONS = [
-    (
-        Shop,
+# feature -> (its Query mixin, its Mutation mixin) in saleor_plugins.<feature>.graphql.schema
+FEATURE_SCHEMAS = {
+    "klarna": ("KlarnaQueries", "KlarnaMutations"),
+    "subscription": ("SubscriptionQueries", "SubscriptionMutations"),
+    "loyalty": ("LoyaltyQueries", "LoyaltyMutations"),
+    "discount_rules": ("DiscountRulesQueries", "DiscountRulesMutations"),
+    "klarna_instore": ("KlarnaInstoreQueries", "KlarnaInstoreMutations"),
+}
+
+
+def feature_schema_modules():
+    return [(name, import_module(f"saleor_plugins.{name}.graphql.schema"))
+            for name in FEATURE_SCHEMAS if name in features()]
+
+
+def build():
+    modules = feature_schema_modules()
+    extensions = [(
+        saleor.api.Shop,
         "saleor_plugins",
         graphene.Field(
             graphene.NonNull(SaleorPluginsInfo),
             description="The saleor-plugins package: version and features.",
         ),
         resolve_shop_saleor_plugins,
-    )
-]
-
-apply_type_extensions(
-    PACKAGE_TYPE_EXTENSIONS
-    + klarna.TYPE_EXTENSIONS
-    + subscription.TYPE_EXTENSIONS
-    + loyalty.TYPE_EXTENSIONS
-    + discount_rules.TYPE_EXTENSIONS
-    + klarna_instore.TYPE_EXTENSIONS
-)
+    )]
+    for _name, module in modules:
+        extensions += module.TYPE_EXTENSIONS
+    apply_type_extensions(extensions)
+    queries = [getattr(module, FEATURE_SCHEMAS[name][0]) for name, module in modules]
+    mutations = [getattr(module, FEATURE_SCHEMAS[name][1]) for name, module in modules]
+    return saleor.api.build_schema(queries, mutations)
 
 
-class Query(
-    klarna.KlarnaQueries,
-    subscription.SubscriptionQueries,
-    loyalty.LoyaltyQueries,
-    discount_rules.DiscountRulesQueries,
-    klarna_instore.KlarnaInstoreQueries,
-    SaleorQuery,
-):
-    pass
-
-
-class Mutation(
-    klarna.KlarnaMutations,
-    subscription.SubscriptionMutations,
-    loyalty.LoyaltyMutations,
-    discount_rules.DiscountRulesMutations,
-    klarna_instore.KlarnaInstoreMutations,
-    SaleorMutation,
-):
-    pass
-
-
-schema = build_schema(Query, mutation=Mutation)
+schema = build()

@@ -2,6 +2,7 @@ import graphene
 
 from .. import __version__
 from ..core.plugin import PackagePlugin
+from ..platform import saleor
 
 
 class SaleorPluginsFeature(graphene.ObjectType):
@@ -20,16 +21,16 @@ class SaleorPluginsInfo(graphene.ObjectType):
 
     @staticmethod
     def resolve_features(_root, info):
-        manager = info.context.plugins
-        features = []
-        for plugin in manager.plugins:
-            if isinstance(plugin, PackagePlugin):
-                features.append(
-                    SaleorPluginsFeature(
-                        id=plugin.PLUGIN_ID, name=plugin.PLUGIN_NAME, active=plugin.active
-                    )
-                )
-        return features
+        manager = saleor.graphql.plugins_manager(info)
+        features = {}
+        for plugin in saleor.graphql.plugin_instances(manager):
+            if isinstance(plugin, PackagePlugin) and not plugin.HIDDEN:
+                known = features.get(plugin.PLUGIN_ID)
+                # per-channel plugins: one entry, active where any channel has it on
+                features[plugin.PLUGIN_ID] = SaleorPluginsFeature(
+                    id=plugin.PLUGIN_ID, name=plugin.PLUGIN_NAME,
+                    active=plugin.active or bool(known and known.active))
+        return list(features.values())
 
 
 def resolve_shop_saleor_plugins(_root, _info):

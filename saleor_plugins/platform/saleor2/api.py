@@ -1,0 +1,24 @@
+"""Saleor 2.10.1's schema and view: the package's schema is Saleor's plus its own."""
+from graphene_federation import build_schema as build_federated_schema
+from saleor.graphql.api import Mutation as SaleorMutation
+from saleor.graphql.api import Query as SaleorQuery
+from saleor.graphql.shop.types import Shop  # noqa: F401 (the adapter's name)
+from saleor.graphql.views import GraphQLView
+
+
+def build_schema(query_mixins, mutation_mixins):
+    """Saleor's schema with the package's queries and mutations mixed in first."""
+    query = type("Query", tuple(query_mixins) + (SaleorQuery,), {})
+    mutation = type("Mutation", tuple(mutation_mixins) + (SaleorMutation,), {})
+    return build_federated_schema(query, mutation=mutation)
+
+
+def api_view(schema, view_class=GraphQLView):
+    return view_class.as_view(schema=schema)
+
+
+def graphql_middleware():
+    """Saleor's own graphene middleware (JWT, apps), as its view would use them."""
+    from graphene_django.settings import graphene_settings
+
+    return list(graphene_settings.MIDDLEWARE or [])

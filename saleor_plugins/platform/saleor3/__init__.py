@@ -1,0 +1,7 @@
+"""The Saleor 3.23 adapter (the primary platform).
+
+Features not listed in ``FEATURES`` are not yet ported: their apps, plugins, schema and
+migrations are not installed on 3.23 (the demo and the README list them as such).
+"""
+FEATURES = ()
+NOT_YET_PORTED = ("discount_rules", "loyalty", "subscription", "klarna", "klarna_instore")

@@ -1,0 +1,22 @@
+"""Saleor 3.23's GraphQL building blocks (light imports: no schema is built here)."""
+from saleor.core.exceptions import PermissionDenied  # noqa: F401 (the adapter's name)
+
+
+def register_error_codes(values):
+    """3.23 passes every error code through: nothing to register."""
+
+
+def plugins_manager(info):
+    """The request's plugin manager (3.23 hands resolvers a promise of it)."""
+    from saleor.graphql.plugins.dataloaders import get_plugin_manager_promise
+
+    return get_plugin_manager_promise(info.context).get()
+
+
+def plugin_instances(manager):
+    """Every plugin instance: the global ones and one per channel for per-channel ones."""
+    from saleor.channel.models import Channel
+
+    for slug in Channel.objects.values_list("slug", flat=True):
+        manager.get_plugins(channel_slug=slug, active_only=False)  # loads that channel's
+    return manager.get_plugins(channel_slug=None, active_only=False)
