@@ -65,15 +65,22 @@ def add_translations(settings):
     settings["LANGUAGES"] = languages + [lang for lang in PACKAGE_LANGUAGES if lang[0] not in codes]
 
 
+def feature_modules(feature_names, submodule: str):
+    """``saleor_plugins.<feature>.<submodule>`` of each feature that has one."""
+    modules = []
+    for name in feature_names:
+        path = f"saleor_plugins.{name}.{submodule}"
+        try:
+            modules.append(import_module(path))
+        except ModuleNotFoundError as exc:
+            if exc.name != path:  # the module exists but an import inside it failed
+                raise
+    return modules
+
+
 def beat_schedule(feature_names):
     schedule = {}
-    for name in feature_names:
-        try:
-            module = import_module(f"saleor_plugins.{name}.schedule")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"saleor_plugins.{name}.schedule":
-                raise
-            continue
+    for module in feature_modules(feature_names, "schedule"):
         schedule.update(module.BEAT_SCHEDULE)
     return schedule
 
