@@ -24,6 +24,9 @@ SALEOR2_ONLY = {
     "test_permissions.py": NOT_PORTED.format(feature="Every feature"),
     "test_schema.py": NOT_PORTED.format(feature="Every feature"),
     "test_plugin_base.py": NOT_PORTED.format(feature="Every feature"),
+    "test_app_actors.py": NOT_PORTED.format(feature="Every feature"),
+    "test_graphql_arguments.py": NOT_PORTED.format(feature="Cart rules"),
+    "test_csv_export.py": NOT_PORTED.format(feature="Subscriptions"),
     # 2.10.1's own workarounds, which 3.23 does not need
     "test_platform.py": "2.10.1's install pieces: psycopg2 backend, error-code whitelist, "
                         "settings without plugin discovery",
