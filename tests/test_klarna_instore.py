@@ -466,3 +466,31 @@ def test_item15_12_typing_the_same_values_again_keeps_the_link_payable(
     # and a paid sale still refuses even a no-op edit
     assert till.error(LINE_UPDATE, lineId=line["id"], quantity=2)["code"] == \
         "TILL_SALE_ALREADY_PAID"
+
+
+def test_item15_06_a_till_sale_ignores_cart_rules_and_its_receipt_has_no_rule_lines(
+        api, all_plugins_active, till, shop, customer, klarna):
+    """The till prices what staff type (README: cart rules do not apply at the till), so an
+    active discount and an active surcharge change neither the link, the order nor the
+    receipt, and no rule use is recorded."""
+    from saleor_plugins.discount_rules import rules
+    from saleor_plugins.discount_rules.models import DiscountRule, OrderRule, RuleUse
+
+    DiscountRule.objects.create(name="Ti prosent", kind=rules.PERCENTAGE,
+                                direction=rules.DISCOUNT, value=Decimal("10"))
+    DiscountRule.objects.create(name="Miljøgebyr", kind=rules.FIXED,
+                                direction=rules.SURCHARGE, value=Decimal("29"))
+    full_cart(till, shop)
+    sale = send_to(till, customer)
+    assert amount(sale["link"]["amount"]["amount"]) == Decimal("522.50")
+    klarna.hpp_action(klarna.outbox[0]["session_id"], "pay")
+    till.ok(REFRESH)
+    till.ok(FINISH)
+
+    order = Order.objects.get()
+    assert order.total.gross.amount == Decimal("522.50")
+    assert order.discount_amount == 0 and not OrderRule.objects.exists()
+    assert not RuleUse.objects.exists()
+    [receipt] = mail.outbox
+    assert "522,50" in receipt.body
+    assert "Ti prosent" not in receipt.body and "Miljøgebyr" not in receipt.body
