@@ -135,7 +135,6 @@ class World:
         VoucherChannelListing.objects.create(voucher=voucher, channel=self.channel_obj,
                                              discount_value=Decimal(amount),
                                              currency=self.channel_obj.currency_code)
-        voucher.channels.add(self.channel_obj)
         return voucher
 
     @staticmethod

@@ -78,6 +78,7 @@ def _sync_free_shipping(checkout, free: bool) -> bool:
     if delivery is None or not delivery.built_in_shipping_method_id:
         return False
     if free:
+        delivery = _fresh_delivery(checkout) or delivery
         price = Decimal(0)
     else:
         price = ShippingMethodChannelListing.objects.filter(
@@ -92,6 +93,24 @@ def _sync_free_shipping(checkout, free: bool) -> bool:
     checkout.undiscounted_base_shipping_price_amount = price
     checkout.save(update_fields=["undiscounted_base_shipping_price_amount"])
     return True
+
+
+def _fresh_delivery(checkout):
+    """The assigned delivery after Saleor refreshed the checkout's delivery methods, if they
+    were stale (after an address change): Saleor would otherwise refresh them later, at the
+    next read or at completion, and put the method's price back."""
+    from saleor.checkout.delivery_context import get_or_fetch_checkout_deliveries
+    from saleor.checkout.fetch import fetch_checkout_info, fetch_checkout_lines
+    from saleor.plugins.manager import get_plugins_manager
+
+    stale = checkout.delivery_methods_stale_at
+    if stale is not None and stale > timezone.now():
+        return None
+    lines, _unavailable = fetch_checkout_lines(checkout)
+    info = fetch_checkout_info(checkout, lines, get_plugins_manager(allow_replica=False))
+    get_or_fetch_checkout_deliveries(info, requestor=None).get()
+    checkout.refresh_from_db(fields=["assigned_delivery", "delivery_methods_stale_at"])
+    return checkout.assigned_delivery
 
 
 def write(checkout, evaluate) -> bool:
