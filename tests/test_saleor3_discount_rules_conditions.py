@@ -174,3 +174,27 @@ def test_a_single_use_code_is_once_per_customer(world, staff):  # noqa: F811
         "CODE_NOT_USABLE"
     assert applied(client, again) == []
 
+
+
+def test_a_code_whose_rule_needs_more_says_what_in_the_channels_currency(
+        world, staff):  # noqa: F811
+    rule = create_rule(staff, name="Stor handel", value="30.00", conditions=[
+        {"type": "CODE"}, {"type": "CART_AMOUNT_AT_LEAST", "amount": "500.00"}])
+    staff.data(CODES_CREATE, {"ruleId": rule["id"], "codes": ["STOR"]})
+    client = GraphQLClient()
+    checkout = world.checkout(client, [(world.mug, 1)])
+    added = client.data(CODE_ADD_MISSING, {"checkoutId": checkout["id"], "code": "STOR"})
+    payload = added["checkoutDiscountCodeAdd"]
+    assert payload["applies"] is False
+    (missing,) = payload["missingConditions"]
+    assert missing["type"] == "CART_AMOUNT_AT_LEAST"
+    assert missing["message"] == "Buy for at least NOK500.00."
+
+
+CODE_ADD_MISSING = """
+mutation($checkoutId: ID!, $code: String!) {
+  checkoutDiscountCodeAdd(checkoutId: $checkoutId, code: $code) {
+    applies message missingConditions { type message }
+    discountRuleErrors { field code message }
+  }
+}"""
