@@ -1,6 +1,9 @@
 """Saleor 3.23's GraphQL building blocks (light imports: no schema is built here)."""
 from saleor.core.exceptions import PermissionDenied  # noqa: F401 (the adapter's name)
 
+# the printed schema committed in the repository (``python -m saleor_plugins schema``)
+PRINTED_SCHEMA = "schema-saleor3.graphql"
+
 
 def register_error_codes(values):
     """3.23 passes every error code through: nothing to register."""
