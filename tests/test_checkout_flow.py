@@ -45,4 +45,4 @@ def test_checkout_completes_with_all_package_plugins_active(
                   if customer.email in m.to and "You earned" in m.subject]
         assert [m.subject.split(" at ")[0] for m in earned] == ["You earned 347 points"]
     # every feature that runs on this Saleor had its plugin switched on
-    assert {cls.__module__.split(".")[1] for cls in all_plugins_active} == set(features())
+    assert {cls.PLUGIN_ID.split(".")[1] for cls in all_plugins_active} == set(features())

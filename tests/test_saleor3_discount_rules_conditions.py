@@ -198,3 +198,27 @@ mutation($checkoutId: ID!, $code: String!) {
     discountRuleErrors { field code message }
   }
 }"""
+
+
+ORDER_CANCEL = """
+mutation($id: ID!) { orderCancel(id: $id) { errors { field code message } } }"""
+
+
+def test_cancelling_the_order_gives_the_use_back(world, staff):  # noqa: F811
+    from saleor.account.models import Group
+    from saleor.permission.enums import OrderPermissions
+
+    create_rule(staff, name="Første", value="10.00", usageLimit=1)
+    client = GraphQLClient()
+    first = world.checkout(client, [(world.mug, 1)])
+    world.deliver(client, first)
+    order = world.pay_and_complete(client, first)
+    assert staff.data(RULES)["discountRules"] == [{"name": "Første", "usedCount": 1}]
+    manager = factories.create_staff(permissions=[OrderPermissions.MANAGE_ORDERS])
+    group = Group.objects.create(name="Ordre", restricted_access_to_channels=False)
+    manager.groups.add(group)  # 3.23: staff reach a channel's orders through a group
+    orders = GraphQLClient(manager)
+    assert orders.data(ORDER_CANCEL, {"id": order["id"]})["orderCancel"]["errors"] == []
+    assert staff.data(RULES)["discountRules"] == [{"name": "Første", "usedCount": 0}]
+    again = world.checkout(client, [(world.mug, 1)])
+    assert applied(client, again) == [("Første", Decimal("-10"))]
