@@ -310,3 +310,28 @@ def test_a_line_whose_discount_does_not_divide_by_its_quantity_keeps_its_exact_t
     assert [row["total"]["amount"] for row in line["discounts"]] == [10.0]
     # Saleor rounds the unit price to the cent (not split: see README "On Saleor 3.23")
     assert Decimal(str(line["unitPrice"]["gross"]["amount"])) == Decimal("125.67")
+
+
+PLUGIN_UPDATE = """
+mutation($id: ID!, $input: PluginUpdateInput!) {
+  pluginUpdate(id: $id, input: $input) { plugin { id } errors { field code message } }
+}"""
+
+
+def test_switching_the_plugin_off_takes_the_rules_off_open_checkouts(world, staff):
+    from saleor.permission.enums import PluginsPermissions
+
+    create_rule(staff, name="Kaffeglede", value="50.00")
+    create_rule(staff, name="Fri frakt", kind="FREE_SHIPPING", value="0")
+    client = GraphQLClient()
+    checkout = world.checkout(client, [(world.coffee, 2)])
+    world.deliver(client, checkout)
+    data = checkout_data(client, checkout)
+    assert Decimal(str(data["totalPrice"]["gross"]["amount"])) == Decimal("208.00")
+    admin = GraphQLClient(factories.create_staff(permissions=[PluginsPermissions.MANAGE_PLUGINS]))
+    payload = admin.data(PLUGIN_UPDATE, {"id": "saleor_plugins.discount_rules",
+                                         "input": {"active": False}})["pluginUpdate"]
+    assert payload["errors"] == []
+    data = checkout_data(client, checkout)
+    assert Decimal(str(data["totalPrice"]["gross"]["amount"])) == Decimal("307.00")  # 258 + 49
+    assert data["discountRules"] == []

@@ -38,6 +38,14 @@ class DiscountRulesPlugin(PackagePlugin):
         """The checkout's codes changed: its rows follow now."""
         rows.write(checkout, facts.evaluate)
 
+    @classmethod
+    def save_plugin_configuration(cls, plugin_configuration, cleaned_data):
+        was_active = plugin_configuration.active if plugin_configuration.pk else False
+        saved = super().save_plugin_configuration(plugin_configuration, cleaned_data)
+        if was_active and not saved.active:
+            rows.clear_open_checkouts()
+        return saved
+
     # Saleor's hooks
     def checkout_created(self, checkout, previous_value, **_kwargs):
         rows.write(checkout, facts.evaluate)

@@ -152,3 +152,35 @@ def write(checkout, evaluate) -> bool:
 def evaluation_rule_ids(evaluation) -> list:
     return sorted({applied.rule.id for applied in evaluation.applied})
 
+
+
+def nothing_applies(checkout):
+    """``write``'s evaluation when the rules are off: no rule, the lines as they are."""
+    from ....discount_rules import rules
+    from .facts import checkout_lines, unit_prices
+
+    lines = checkout_lines(checkout)
+    return rules.Evaluation(), lines, unit_prices(checkout, lines)
+
+
+def clear_open_checkouts() -> int:
+    """The plugin was switched off: every open checkout loses the package's rows, gift lines
+    and free delivery (Saleor does not call an inactive plugin, which could not do it
+    later). Returns how many checkouts changed."""
+    from saleor.checkout.models import Checkout, CheckoutLine
+    from saleor.discount import DiscountType
+    from saleor.discount.models import CheckoutLineDiscount
+
+    with_rows = CheckoutLineDiscount.objects.filter(
+        type=DiscountType.ORDER_PROMOTION, promotion_rule__isnull=True, voucher__isnull=True,
+        line__isnull=False).values("line__checkout_id")
+    with_gifts = CheckoutLine.objects.filter(
+        private_metadata__has_key=GIFT_KEY).values("checkout_id")
+    from django.db.models import Q
+
+    changed = 0
+    for checkout in Checkout.objects.filter(
+            Q(pk__in=with_rows) | Q(pk__in=with_gifts)
+            | Q(assigned_delivery__price_amount=0, assigned_delivery__isnull=False)):
+        changed += write(checkout, nothing_applies)
+    return changed
