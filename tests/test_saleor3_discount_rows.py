@@ -335,3 +335,33 @@ def test_switching_the_plugin_off_takes_the_rules_off_open_checkouts(world, staf
     data = checkout_data(client, checkout)
     assert Decimal(str(data["totalPrice"]["gross"]["amount"])) == Decimal("307.00")  # 258 + 49
     assert data["discountRules"] == []
+
+
+def test_a_rule_applies_in_its_channel_in_that_channels_currency(db, all_plugins_active, staff):
+    sweden = World(currency="SEK")
+    norway = World()
+    create_rule(staff, name="Svensk rabatt", value="50.00", channels=[sweden.slug])
+    client = GraphQLClient()
+    swedish = sweden.checkout(client, [(sweden.coffee, 1)])
+    data = checkout_data(client, swedish)
+    assert data["discountRules"][0]["amount"] == {"amount": -50.0, "currency": "SEK"}
+    assert Decimal(str(data["subtotalPrice"]["gross"]["amount"])) == Decimal("79.00")
+    norwegian = norway.checkout(client, [(norway.coffee, 1)])
+    assert checkout_data(client, norwegian)["discountRules"] == []
+
+
+def test_a_rule_that_changed_since_the_last_checkout_change_is_seen_at_completion(
+        world, staff, order_reader):
+    client = GraphQLClient()
+    checkout = world.checkout(client, [(world.coffee, 2)])
+    world.deliver(client, checkout)
+    world.pay(client, checkout)  # 307.00
+    create_rule(staff, name="Sent tilbud", value="20.00")  # no checkout change since
+    refused = world.complete(client, checkout)
+    assert refused["order"] is None
+    assert refused["errors"][0]["message"] == (
+        "The cart's offers changed. Check the new total and try again.")
+    data = checkout_data(client, checkout)
+    assert Decimal(str(data["totalPrice"]["gross"]["amount"])) == Decimal("287.00")
+    got = order_data(order_reader, world.pay_and_complete(client, checkout))
+    assert Decimal(str(got["total"]["gross"]["amount"])) == Decimal("287.00")
