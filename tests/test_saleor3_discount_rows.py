@@ -295,7 +295,7 @@ def test_two_simultaneous_completions_with_one_single_use_code_make_one_order(
     assert DiscountCode.objects.get(code="ENGANG").used_count == 1
 
 
-def test_a_line_whose_discount_does_not_divide_by_its_quantity_keeps_its_exact_total(
+def test_a_line_whose_discount_does_not_divide_by_its_quantity_is_split_to_the_cent(
         world, staff, order_reader):
     create_rule(staff, name="Tier", value="10.00")
     client = GraphQLClient()
@@ -305,11 +305,23 @@ def test_a_line_whose_discount_does_not_divide_by_its_quantity_keeps_its_exact_t
     world.deliver(client, checkout)
     got = order_data(order_reader, world.pay_and_complete(client, checkout))
     assert Decimal(str(got["subtotal"]["gross"]["amount"])) == Decimal("377.00")
-    (line,) = got["lines"]
-    assert Decimal(str(line["totalPrice"]["gross"]["amount"])) == Decimal("377.00")
-    assert [row["total"]["amount"] for row in line["discounts"]] == [10.0]
-    # Saleor rounds the unit price to the cent (not split: see README "On Saleor 3.23")
-    assert Decimal(str(line["unitPrice"]["gross"]["amount"])) == Decimal("125.67")
+    assert Decimal(str(got["total"]["gross"]["amount"])) == Decimal("426.00")
+    lines = sorted(got["lines"], key=lambda line: line["quantity"])
+    assert [(line["quantity"], line["unitPrice"]["gross"]["amount"]) for line in lines] == [
+        (1, 125.66), (2, 125.67)]
+    for line in lines:  # each line's unit price times its quantity is its total
+        assert Decimal(str(line["unitPrice"]["gross"]["amount"])) * line["quantity"] == \
+            Decimal(str(line["totalPrice"]["gross"]["amount"]))
+        assert line["unitDiscountReason"] == "Tier"
+    rows = [Decimal(str(row["total"]["amount"])) for line in lines for row in line["discounts"]]
+    assert sorted(rows) == [Decimal("3.34"), Decimal("6.66")]
+    from saleor.order.models import Order
+
+    order = Order.objects.get()
+    assert order.lines_count == 2
+    assert sum(a.quantity_allocated for line in order.lines.all()
+               for a in line.allocations.all()) == 3
+    assert order.total_net_amount == Decimal("340.80")  # the net totals still add up
 
 
 PLUGIN_UPDATE = """

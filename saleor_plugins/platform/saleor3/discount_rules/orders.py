@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from ....discount_rules import uses
 from ....discount_rules.models import CheckoutCode, OrderRule
+from . import split
 
 _pending = {}  # checkout token → the evaluation the checkout was completed with
 _lock = threading.Lock()
@@ -40,5 +41,6 @@ def record(order) -> None:
         )
         for applied in evaluation.applied
     ])
+    split.split_order_lines(order)
     uses.settle_uses(order, order.checkout_token,
                      sorted({applied.rule.id for applied in evaluation.applied}))
