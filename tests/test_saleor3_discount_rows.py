@@ -200,6 +200,25 @@ def test_a_gift_is_a_line_at_a_full_discount(world, staff, order_reader):
     assert Decimal(str(got["total"]["gross"]["amount"])) == Decimal("178.00")
 
 
+
+LINES_ADD = """
+mutation($id: ID!, $lines: [CheckoutLineInput!]!) {
+  checkoutLinesAdd(id: $id, lines: $lines) { errors { field code message } }
+}"""
+
+
+def test_the_shoppers_own_units_of_the_gift_variant_are_kept_and_paid(world, staff):
+    create_rule(staff, name="Gratis krus", kind="GIFT", value="0",
+                giftVariantId=world.global_id(world.mug))
+    client = GraphQLClient()
+    checkout = world.checkout(client, [(world.coffee, 1)])
+    added = client.data(LINES_ADD, {"id": checkout["id"], "lines": [
+        {"variantId": world.global_id(world.mug), "quantity": 2}]})  # Saleor adds to the gift
+    assert added["checkoutLinesAdd"]["errors"] == []
+    data = checkout_data(client, checkout)
+    assert sum(line["quantity"] for line in data["lines"]) == 4
+    assert Decimal(str(data["totalPrice"]["gross"]["amount"])) == Decimal("308.00")  # 129 + 2×89.50
+
 def test_a_rule_of_another_channel_does_not_apply(world, staff):
     other = World.channel("butikk-sek", "SEK")
     rule = create_rule(staff, name="Bare i Sverige", channels=[other.slug])

@@ -58,6 +58,10 @@ def _sync_gift_lines(checkout, evaluation, lines) -> bool:
             if applied is not None:
                 gifts[rule_id] = applied
         elif line.quantity != applied.gift_quantity:
+            extra = line.quantity - applied.gift_quantity
+            if extra > 0:  # Saleor added the shopper's units of the variant to the gift line
+                CheckoutLine.objects.create(checkout=checkout, variant_id=line.variant_id,
+                                            quantity=extra, currency=checkout.currency)
             line.quantity = applied.gift_quantity
             line.save(update_fields=["quantity"])
             changed = True
