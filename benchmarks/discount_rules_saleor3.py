@@ -1,0 +1,151 @@
+"""Cart rules in Saleor 3.23's checkout prices: 30 rules, carts of 10 and 100 lines.
+
+Run through ``benchmarks/discount_rules.py`` with the 3.23 environment. Saleor 3.23 stores a
+checkout's prices and recalculates them when they expire; the package writes its rules'
+discounts as Saleor's own discount rows when the checkout changes (the ``checkout_updated``
+hook). So three requests are timed per cart, each with Saleor alone ("off") and with the
+package and its plugins on ("on"), each mode on checkouts it made itself:
+
+- the price query (totals, discount, every line's total) on stored prices;
+- the same query with the prices expired before each request (Saleor recalculates them);
+- ``checkoutLinesUpdate`` of one line's quantity (where the rules are evaluated).
+"""
+from graphene import Node
+
+from common import timed_post, write_figures
+import world_saleor3 as world
+
+COMMAND = "python benchmarks/discount_rules.py"
+MODES = ("off", "on")
+TOTALS = """totalPrice { gross { amount } } subtotalPrice { gross { amount } }
+  shippingPrice { gross { amount } } discount { amount }
+  lines { totalPrice { gross { amount } } }"""
+QUERY = f"query($id: ID!) {{ checkout(id: $id) {{ {TOTALS} }} }}"
+CREATE = """mutation($input: CheckoutCreateInput!) { checkoutCreate(input: $input) {
+  checkout { id lines { id } } errors { field code message } } }"""
+DELIVERY = """mutation($id: ID!, $method: ID!) {
+  checkoutDeliveryMethodUpdate(id: $id, deliveryMethodId: $method) {
+    checkout { id } errors { field code message } } }"""
+LINES_UPDATE = f"""mutation($id: ID!, $lines: [CheckoutLineUpdateInput!]!) {{
+  checkoutLinesUpdate(id: $id, lines: $lines) {{ checkout {{ {TOTALS} }}
+  errors {{ field code message }} }} }}"""
+ADDRESS = {"firstName": "Kari", "lastName": "Nordmann", "streetAddress1": "Storgata 1",
+           "city": "OSLO", "postalCode": "0155", "country": "NO", "phone": "+4722334455"}
+MEASURES = ("price query", "price query, prices expired", "checkoutLinesUpdate")
+
+
+class Shop:
+    def __init__(self, sizes):
+        world.site_settings()
+        self.channel = world.create_channel()
+        zone, self.method = world.create_shipping_zone(self.channel, price="49.00")
+        warehouse = world.create_warehouse(self.channel, [zone])
+        self.categories = [world.create_category(f"Kategori {i}") for i in range(5)]
+        self.variants = [
+            world.create_variant(self.channel, f"{10 + i}.90", f"Vare {i}", f"BENCH-{i}",
+                                 self.categories[i % 5], warehouse)
+            for i in range(max(sizes))]
+        self.customer = world.create_customer("bench@example.com")
+        self.rules = add_rules(self)
+
+
+def add_rules(shop):
+    from saleor_plugins.platform import saleor3
+
+    if "discount_rules" not in saleor3.FEATURES:
+        return 0
+    from rules_world import thirty_rules
+
+    return len(thirty_rules(shop.channel, shop.categories))
+
+
+def create_checkout(client, shop, count):
+    """A checkout of ``count`` lines with addresses and delivery, made through /graphql/."""
+    gid = Node.to_global_id
+    lines = [{"variantId": gid("ProductVariant", v.pk), "quantity": 1 + i % 3}
+             for i, v in enumerate(shop.variants[:count])]
+    data, _, _ = timed_post(client, CREATE, {"input": {
+        "channel": shop.channel.slug, "email": "bench@example.com", "lines": lines,
+        "shippingAddress": ADDRESS, "billingAddress": ADDRESS}})
+    checkout = data["checkoutCreate"]["checkout"]
+    timed_post(client, DELIVERY, {"id": checkout["id"],
+                                  "method": gid("ShippingMethod", shop.method.pk)})
+    return checkout["id"], checkout["lines"][0]["id"]
+
+
+def expire_prices(checkout_id):
+    from django.utils import timezone
+    from saleor.checkout.models import Checkout
+
+    _, token = Node.from_global_id(checkout_id)
+    Checkout.objects.filter(pk=token).update(price_expiration=timezone.now())
+
+
+def measure(client, checkout_id, line_id, repeat):
+    """{measure: ([ms], [queries])} and the checkout's total."""
+    import statistics
+
+    samples = {name: ([], []) for name in MEASURES}
+    timed_post(client, QUERY, {"id": checkout_id})  # warm up
+    for i in range(repeat):
+        for name in MEASURES:
+            if name == "price query, prices expired":
+                expire_prices(checkout_id)
+            if name == "checkoutLinesUpdate":
+                data, ms, sql = timed_post(client, LINES_UPDATE, {
+                    "id": checkout_id, "lines": [{"lineId": line_id, "quantity": 2 + i % 2}]})
+            else:
+                data, ms, sql = timed_post(client, QUERY, {"id": checkout_id})
+            samples[name][0].append(ms)
+            samples[name][1].append(sql)
+    data, _, _ = timed_post(client, QUERY, {"id": checkout_id})
+    total = data["checkout"]["totalPrice"]["gross"]["amount"]
+    return {name: {"ms": statistics.median(times), "queries": max(counts),
+                   "queries_range": [min(counts), max(counts)]}
+            for name, (times, counts) in samples.items()}, total
+
+
+def main(args, sizes=(10, 100)):
+    from django.test import Client
+
+    from common import throwaway_database
+
+    with throwaway_database("rules3"):
+        shop = Shop(sizes)
+        header = world.authorization_header(shop.customer)
+        clients = {mode: Client(HTTP_AUTHORIZATION=header) for mode in MODES}
+        measured = {}
+        for count in sizes:
+            for mode in MODES:
+                world.package_plugins_active(mode == "on", shop.channel)
+                if mode == "off":
+                    with world.vanilla_saleor():
+                        ids = create_checkout(clients[mode], shop, count)
+                        measured[count, mode] = measure(clients[mode], *ids, args.repeat)
+                else:
+                    ids = create_checkout(clients[mode], shop, count)
+                    measured[count, mode] = measure(clients[mode], *ids, args.repeat)
+
+    results = {"rules": shop.rules}
+    for count in sizes:
+        for name in MEASURES:
+            off, on = measured[count, "off"][0][name], measured[count, "on"][0][name]
+            results[f"{count}_lines, {name}"] = {
+                "off_ms": off["ms"], "on_ms": on["ms"], "time_ratio": on["ms"] / off["ms"],
+                "off_queries": off["queries"], "on_queries": on["queries"],
+                "added_queries": on["queries"] - off["queries"],
+                "on_queries_range": on["queries_range"],
+                "total_off": measured[count, "off"][1], "total_on": measured[count, "on"][1]}
+    print(f"Saleor 3.23, cart rules: {shop.rules} rules, checkout prices, Saleor alone (off) vs "
+          f"with the package (on), median of {args.repeat} requests")
+    print(f"reproduce: {COMMAND} --repeat {args.repeat}")
+    print(f"  {'cart, request':<42}{'off ms':>8}{'on ms':>8}{'ratio':>8}{'SQL off':>9}"
+          f"{'SQL on':>8}{'added':>7}{'total off':>11}{'total on':>10}")
+    for key, row in results.items():
+        if key == "rules":
+            continue
+        print(f"  {key:<42}{row['off_ms']:>8.1f}{row['on_ms']:>8.1f}{row['time_ratio']:>7.2f}x"
+              f"{row['off_queries']:>9}{row['on_queries']:>8}{row['added_queries']:>7}"
+              f"{row['total_off']:>11.2f}{row['total_on']:>10.2f}")
+    write_figures(args.json, results)
+    return results
