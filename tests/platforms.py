@@ -15,7 +15,6 @@ SALEOR2_ONLY = {
     "test_faults_workers.py": NOT_PORTED.format(feature="Subscriptions (renewal workers)"),
     "test_faults_postgres.py": NOT_PORTED.format(feature="Subscriptions (renewal workers)"),
     "test_discount_rules_*.py": NOT_PORTED.format(feature="Cart rules"),
-    "test_checkout_flow.py": NOT_PORTED.format(feature="Every feature"),
     "test_load_checkout.py": NOT_PORTED.format(feature="Every feature"),
     "test_emails.py": NOT_PORTED.format(feature="Every feature"),
     "test_demo.py": NOT_PORTED.format(feature="The demo"),
