@@ -14,7 +14,7 @@ totals as a storefront does. Rounds alternate the modes so all see the same mach
 from graphene import Node
 
 from common import print_step_table, step_rows, timed_post, write_figures
-import world_saleor3 as world
+import modes_saleor3 as modes
 
 COMMAND = "python benchmarks/checkout_flow.py"
 STEPS = ("checkoutCreate", "checkoutLinesAdd", "shipping + billing address",
@@ -47,20 +47,24 @@ ADDRESS = {"firstName": "Kari", "lastName": "Nordmann", "streetAddress1": "Storg
 
 
 class Shop:
-    """The channel, its catalogue and delivery method, a customer, the package's data."""
+    """The channel (NOK, flat-rate VAT 25 %), its catalogue and delivery method, a customer,
+    the package's data."""
 
     def __init__(self):
-        world.site_settings()
-        self.channel = world.create_channel()
-        zone, self.method = world.create_shipping_zone(self.channel, price="49.00")
-        warehouse = world.create_warehouse(self.channel, [zone])
-        self.category = world.create_category("Kaffe")
-        self.coffee = world.create_variant(self.channel, "129.00", "Kaffe", "BENCH-KAFFE",
-                                           self.category, warehouse)
-        self.mug = world.create_variant(self.channel, "89.50", "Krus", "BENCH-KRUS",
-                                        world.create_category("Krus"), warehouse)
-        self.customer = world.create_customer("bench@example.com")
-        world.allow_dummy_payments(self.channel)
+        from tests import factories
+
+        modes.empty_shop()
+        self.channel = factories.default_channel()
+        zone = factories.create_shipping_zone(countries=["NO"], price="49.00")
+        self.method = zone.shipping_methods.get()
+        warehouse = factories.create_warehouse([zone])
+        self.category = factories.create_category("Kaffe")
+        self.coffee = factories.create_variant("129.00", "Kaffe", "BENCH-KAFFE", self.category,
+                                               warehouse=warehouse, stock=1_000_000)
+        self.mug = factories.create_variant("89.50", "Krus", "BENCH-KRUS",
+                                            warehouse=warehouse, stock=1_000_000)
+        self.customer = factories.create_customer("bench@example.com")
+        self.header = factories.authorization_header(self.customer)
         self.package_data = add_package_data(self)
 
 
@@ -122,13 +126,12 @@ def main(args):
 
     with throwaway_database("checkout3"):
         shop = Shop()
-        header = world.authorization_header(shop.customer)
-        clients = {mode: Client(HTTP_AUTHORIZATION=header) for mode in MODES}
+        clients = {mode: Client(HTTP_AUTHORIZATION=shop.header) for mode in MODES}
 
         def run(mode):
-            world.package_plugins_active(mode == "on", shop.channel)
+            modes.package_plugins(mode == "on")
             if mode == "off":
-                with world.vanilla_saleor():
+                with modes.vanilla_saleor():
                     return one_checkout(clients[mode], shop)
             return one_checkout(clients[mode], shop)
 
@@ -141,7 +144,7 @@ def main(args):
                 steps, totals[mode] = run(mode)
                 for step, value in steps.items():
                     samples[mode][step].append(value)
-        plugins = world.package_plugins_active(True, shop.channel)
+        plugins = modes.package_plugins(True)
 
     results = step_rows(samples, STEPS, args.rounds)
     results["order_total"] = totals

@@ -13,7 +13,7 @@ package and its plugins on ("on"), each mode on checkouts it made itself:
 from graphene import Node
 
 from common import timed_post, write_figures
-import world_saleor3 as world
+import modes_saleor3 as modes
 
 COMMAND = "python benchmarks/discount_rules.py"
 MODES = ("off", "on")
@@ -36,16 +36,21 @@ MEASURES = ("price query", "price query, prices expired", "checkoutLinesUpdate")
 
 class Shop:
     def __init__(self, sizes):
-        world.site_settings()
-        self.channel = world.create_channel()
-        zone, self.method = world.create_shipping_zone(self.channel, price="49.00")
-        warehouse = world.create_warehouse(self.channel, [zone])
-        self.categories = [world.create_category(f"Kategori {i}") for i in range(5)]
+        from tests import factories
+
+        modes.empty_shop()
+        self.channel = factories.default_channel()
+        zone = factories.create_shipping_zone(countries=["NO"], price="49.00")
+        self.method = zone.shipping_methods.get()
+        warehouse = factories.create_warehouse([zone])
+        self.categories = [factories.create_category(f"Kategori {i}") for i in range(5)]
         self.variants = [
-            world.create_variant(self.channel, f"{10 + i}.90", f"Vare {i}", f"BENCH-{i}",
-                                 self.categories[i % 5], warehouse)
+            factories.create_variant(f"{10 + i}.90", f"Vare {i}", f"BENCH-{i}",
+                                     self.categories[i % 5], warehouse=warehouse,
+                                     stock=1_000_000)
             for i in range(max(sizes))]
-        self.customer = world.create_customer("bench@example.com")
+        self.customer = factories.create_customer("bench@example.com")
+        self.header = factories.authorization_header(self.customer)
         self.rules = add_rules(self)
 
 
@@ -112,14 +117,13 @@ def main(args, sizes=(10, 100)):
 
     with throwaway_database("rules3"):
         shop = Shop(sizes)
-        header = world.authorization_header(shop.customer)
-        clients = {mode: Client(HTTP_AUTHORIZATION=header) for mode in MODES}
+        clients = {mode: Client(HTTP_AUTHORIZATION=shop.header) for mode in MODES}
         measured = {}
         for count in sizes:
             for mode in MODES:
-                world.package_plugins_active(mode == "on", shop.channel)
+                modes.package_plugins(mode == "on")
                 if mode == "off":
-                    with world.vanilla_saleor():
+                    with modes.vanilla_saleor():
                         ids = create_checkout(clients[mode], shop, count)
                         measured[count, mode] = measure(clients[mode], *ids, args.repeat)
                 else:
@@ -130,7 +134,7 @@ def main(args, sizes=(10, 100)):
     for count in sizes:
         for name in MEASURES:
             off, on = measured[count, "off"][0][name], measured[count, "on"][0][name]
-            results[f"{count}_lines, {name}"] = {
+            results[f"{count} lines, {name}"] = {
                 "off_ms": off["ms"], "on_ms": on["ms"], "time_ratio": on["ms"] / off["ms"],
                 "off_queries": off["queries"], "on_queries": on["queries"],
                 "added_queries": on["queries"] - off["queries"],
