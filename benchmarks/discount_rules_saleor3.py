@@ -3,8 +3,9 @@
 Run through ``benchmarks/discount_rules.py`` with the 3.23 environment. Saleor 3.23 stores a
 checkout's prices and recalculates them when they expire; the package writes its rules'
 discounts as Saleor's own discount rows when the checkout changes (the ``checkout_updated``
-hook). So three requests are timed per cart, each with Saleor alone ("off") and with the
-package and its plugins on ("on"), each mode on checkouts it made itself:
+hook). So three requests are timed per cart, each with Saleor alone ("off"), with the
+package and its plugins on ("on") and with the package's plugins off ("installed"), each
+mode on a checkout it made itself, the modes alternating request by request:
 
 - the price query (totals, discount, every line's total) on stored prices;
 - the same query with the prices expired before each request (Saleor recalculates them);
@@ -16,7 +17,7 @@ from common import timed_post, write_figures
 import modes_saleor3 as modes
 
 COMMAND = "python benchmarks/discount_rules.py"
-MODES = ("off", "on")
+MODES = ("off", "on", "installed")
 TOTALS = """totalPrice { gross { amount } } subtotalPrice { gross { amount } }
   shippingPrice { gross { amount } } discount { amount }
   lines { totalPrice { gross { amount } } }"""
@@ -86,28 +87,38 @@ def expire_prices(checkout_id):
     Checkout.objects.filter(pk=token).update(price_expiration=timezone.now())
 
 
-def measure(client, checkout_id, line_id, repeat):
-    """{measure: ([ms], [queries])} and the checkout's total."""
+def sample(client, checkout_id, line_id, i, samples):
+    """One request of each measure on one checkout, appended to ``samples``."""
+    for name in MEASURES:
+        if name == "price query, prices expired":
+            expire_prices(checkout_id)
+        if name == "checkoutLinesUpdate":
+            data, ms, sql = timed_post(client, LINES_UPDATE, {
+                "id": checkout_id, "lines": [{"lineId": line_id, "quantity": 2 + i % 2}]})
+        else:
+            data, ms, sql = timed_post(client, QUERY, {"id": checkout_id})
+        samples[name].append((ms, sql))
+    return data
+
+
+def in_mode(mode, call, *args):
+    """``call(*args)`` with Saleor alone ("off") or with the package, its plugins on ("on")
+    or off ("installed")."""
+    modes.package_plugins(mode == "on")
+    if mode == "off":
+        with modes.vanilla_saleor():
+            return call(*args)
+    return call(*args)
+
+
+def summary(samples):
     import statistics
 
-    samples = {name: ([], []) for name in MEASURES}
-    timed_post(client, QUERY, {"id": checkout_id})  # warm up
-    for i in range(repeat):
-        for name in MEASURES:
-            if name == "price query, prices expired":
-                expire_prices(checkout_id)
-            if name == "checkoutLinesUpdate":
-                data, ms, sql = timed_post(client, LINES_UPDATE, {
-                    "id": checkout_id, "lines": [{"lineId": line_id, "quantity": 2 + i % 2}]})
-            else:
-                data, ms, sql = timed_post(client, QUERY, {"id": checkout_id})
-            samples[name][0].append(ms)
-            samples[name][1].append(sql)
-    data, _, _ = timed_post(client, QUERY, {"id": checkout_id})
-    total = data["checkout"]["totalPrice"]["gross"]["amount"]
-    return {name: {"ms": statistics.median(times), "queries": max(counts),
-                   "queries_range": [min(counts), max(counts)]}
-            for name, (times, counts) in samples.items()}, total
+    return {name: {"ms": statistics.median(ms for ms, _ in values),
+                   "queries": max(sql for _, sql in values),
+                   "queries_range": [min(sql for _, sql in values),
+                                     max(sql for _, sql in values)]}
+            for name, values in samples.items()}
 
 
 def main(args, sizes=(10, 100)):
@@ -120,22 +131,28 @@ def main(args, sizes=(10, 100)):
         clients = {mode: Client(HTTP_AUTHORIZATION=shop.header) for mode in MODES}
         measured = {}
         for count in sizes:
+            # each mode its own checkout, made in that mode; requests alternate the modes
+            ids = {mode: in_mode(mode, create_checkout, clients[mode], shop, count)
+                   for mode in MODES}
+            samples = {mode: {name: [] for name in MEASURES} for mode in MODES}
+            totals = {}
+            for i in range(-1, args.repeat):  # round -1 warms up
+                for mode in MODES:
+                    data = in_mode(mode, sample, clients[mode], *ids[mode], i,
+                                   samples[mode] if i >= 0 else {n: [] for n in MEASURES})
+                    checkout = data["checkoutLinesUpdate"]["checkout"]
+                    totals[mode] = checkout["totalPrice"]["gross"]["amount"]
             for mode in MODES:
-                modes.package_plugins(mode == "on")
-                if mode == "off":
-                    with modes.vanilla_saleor():
-                        ids = create_checkout(clients[mode], shop, count)
-                        measured[count, mode] = measure(clients[mode], *ids, args.repeat)
-                else:
-                    ids = create_checkout(clients[mode], shop, count)
-                    measured[count, mode] = measure(clients[mode], *ids, args.repeat)
+                measured[count, mode] = summary(samples[mode]), totals[mode]
 
     results = {"rules": shop.rules}
     for count in sizes:
         for name in MEASURES:
             off, on = measured[count, "off"][0][name], measured[count, "on"][0][name]
+            installed = measured[count, "installed"][0][name]
             results[f"{count} lines, {name}"] = {
                 "off_ms": off["ms"], "on_ms": on["ms"], "time_ratio": on["ms"] / off["ms"],
+                "installed_ms": installed["ms"], "installed_queries": installed["queries"],
                 "off_queries": off["queries"], "on_queries": on["queries"],
                 "added_queries": on["queries"] - off["queries"],
                 "on_queries_range": on["queries_range"],
@@ -144,12 +161,14 @@ def main(args, sizes=(10, 100)):
           f"with the package (on), median of {args.repeat} requests")
     print(f"reproduce: {COMMAND} --repeat {args.repeat}")
     print(f"  {'cart, request':<42}{'off ms':>8}{'on ms':>8}{'ratio':>8}{'SQL off':>9}"
-          f"{'SQL on':>8}{'added':>7}{'total off':>11}{'total on':>10}")
+          f"{'SQL on':>8}{'added':>7}{'total off':>11}{'total on':>10}{'installed ms':>14}")
     for key, row in results.items():
         if key == "rules":
             continue
         print(f"  {key:<42}{row['off_ms']:>8.1f}{row['on_ms']:>8.1f}{row['time_ratio']:>7.2f}x"
               f"{row['off_queries']:>9}{row['on_queries']:>8}{row['added_queries']:>7}"
-              f"{row['total_off']:>11.2f}{row['total_on']:>10.2f}")
+              f"{row['total_off']:>11.2f}{row['total_on']:>10.2f}{row['installed_ms']:>14.1f}")
+    print("  installed = the package's settings with its plugins off (its schema, view and "
+          "middleware only)")
     write_figures(args.json, results)
     return results
