@@ -1,16 +1,14 @@
-"""A small Saleor 3.23 shop for ``test_saleor3_discount_rows`` (until the shared 3.23 world
-of ``tests.factories_saleor3`` lands): a channel with its tax configuration, a shipping zone
-at 49.00, a warehouse, three products, Saleor's dummy gateway, and the storefront steps
-through /graphql/ (create, address, delivery, pay, complete)."""
+"""The Saleor 3.23 shop of the cart-rule row tests (``test_saleor3_discount_*``), built with
+``tests.factories``: a channel per test world (its currency, its VAT mode), three products,
+and the 3.23 storefront steps through /graphql/ (create, address, delivery, pay, complete)."""
 import itertools
 from decimal import Decimal
 
 from graphene import Node
 
+from .checkout_helpers import ADDRESS, DUMMY_GATEWAY as DUMMY
+
 _numbers = itertools.count(1)
-DUMMY = "mirumee.payments.dummy"
-ADDRESS = {"firstName": "Kari", "lastName": "Nordmann", "streetAddress1": "Karl Johans gate 1",
-           "city": "Oslo", "postalCode": "0154", "country": "NO", "phone": "+4722334455"}
 
 CREATE = """
 mutation($input: CheckoutCreateInput!) {
@@ -46,85 +44,36 @@ def _n():
 
 
 class World:
-    def __init__(self, prices_entered_with_tax=True, vat=None, currency="NOK"):
-        from saleor.shipping import ShippingMethodType
-        from saleor.shipping.models import (ShippingMethod, ShippingMethodChannelListing,
-                                            ShippingZone)
-        from saleor.warehouse.models import Warehouse
+    """A channel of its own (``tests.factories``' builders) with a shipping zone at 49.00, a
+    warehouse and three products."""
 
+    def __init__(self, prices_entered_with_tax=True, vat="25", currency="NOK"):
         from . import factories
 
         self.channel_obj = self.channel(f"butikk-{_n()}", currency, prices_entered_with_tax, vat)
-        zone = ShippingZone.objects.create(name=f"Norge {_n()}", countries=["NO"])
-        zone.channels.add(self.channel_obj)
-        self.shipping_method = ShippingMethod.objects.create(
-            name="Posten", type=ShippingMethodType.PRICE_BASED, shipping_zone=zone)
-        ShippingMethodChannelListing.objects.create(
-            shipping_method=self.shipping_method, channel=self.channel_obj, currency=currency,
-            price_amount=Decimal("49.00"), minimum_order_price_amount=Decimal(0))
-        number = _n()
-        self.warehouse = Warehouse.objects.create(
-            name=f"Lager {number}", slug=f"lager-{number}", email="lager@example.com",
-            address=factories.create_address(company_name="Lager AS"))
-        self.warehouse.shipping_zones.add(zone)
-        self.warehouse.channels.add(self.channel_obj)
+        zone = factories.create_shipping_zone(("NO",), "49.00", channel=self.channel_obj)
+        self.shipping_method = zone.shipping_methods.get()
+        self.warehouse = factories.create_warehouse([zone], channel=self.channel_obj)
         self.coffee = self.variant("Kaffe Fjell", "129.00")
         self.mug = self.variant("Krus", "89.50")
         self.tea = self.variant("Te", "33.33")
-        from saleor.plugins.models import PluginConfiguration
-
-        PluginConfiguration.objects.update_or_create(
-            identifier=DUMMY, channel=self.channel_obj, defaults={
-                "name": "Dummy", "active": True, "configuration": [
-                    {"name": "Supported currencies", "value": currency},
-                    {"name": "Automatic payment capture", "value": True},
-                    {"name": "Store customers card", "value": False}]})
 
     @staticmethod
-    def channel(slug, currency, prices_entered_with_tax=True, vat=None):
-        from saleor.channel.models import Channel
-        from saleor.tax import TaxCalculationStrategy
-        from saleor.tax.models import TaxClassCountryRate, TaxConfiguration
+    def channel(slug, currency, prices_entered_with_tax=True, vat="25"):
+        from . import factories
 
-        channel = Channel.objects.create(name=slug, slug=slug, currency_code=currency,
-                                         default_country="NO", is_active=True)
-        TaxConfiguration.objects.create(
-            channel=channel, charge_taxes=vat is not None,
-            tax_calculation_strategy=TaxCalculationStrategy.FLAT_RATES,
-            prices_entered_with_tax=prices_entered_with_tax, display_gross_prices=True)
-        if vat is not None:
-            TaxClassCountryRate.objects.update_or_create(
-                country="NO", tax_class=None, defaults={"rate": Decimal(vat)})
-        return channel
+        return factories.create_channel(slug, currency, vat_rate=vat,
+                                        prices_entered_with_tax=prices_entered_with_tax)
 
     @property
     def slug(self):
         return self.channel_obj.slug
 
     def variant(self, name, price):
-        from django.utils import timezone
-        from saleor.product.models import (Category, Product, ProductChannelListing,
-                                           ProductType, ProductVariant,
-                                           ProductVariantChannelListing)
-        from saleor.warehouse.models import Stock
+        from . import factories
 
-        number = _n()
-        category = Category.objects.create(name=f"{name} {number}", slug=f"category-{number}")
-        product_type = ProductType.objects.create(name=f"Type {number}", slug=f"type-{number}",
-                                                  is_shipping_required=True)
-        product = Product.objects.create(name=name, slug=f"product-{number}",
-                                         product_type=product_type, category=category)
-        now = timezone.now()
-        ProductChannelListing.objects.create(
-            product=product, channel=self.channel_obj, currency=self.channel_obj.currency_code,
-            is_published=True, published_at=now, visible_in_listings=True,
-            available_for_purchase_at=now)
-        variant = ProductVariant.objects.create(product=product, sku=f"SKU-{number}")
-        ProductVariantChannelListing.objects.create(
-            variant=variant, channel=self.channel_obj, currency=self.channel_obj.currency_code,
-            price_amount=Decimal(price), discounted_price_amount=Decimal(price))
-        Stock.objects.create(warehouse=self.warehouse, product_variant=variant, quantity=100)
-        return variant
+        return factories.create_variant(price, name, stock=100, warehouse=self.warehouse,
+                                        channel=self.channel_obj)
 
     def voucher(self, code, amount):
         from saleor.discount import VoucherType

@@ -32,6 +32,11 @@ def variant_price(variant, channel=None) -> Money:
     return variant.get_price()
 
 
+def channel_argument(channel=None) -> str:
+    """2.10.1 has no channels: nothing to add to a query's arguments."""
+    return ""
+
+
 def set_package_plugins_active(active=True):
     """Every package plugin on (or off) with its default configuration, as a merchant sets
     them in the dashboard; returns the plugin classes."""
@@ -152,6 +157,23 @@ def create_order(user=None, lines=(), shipping_price="0.00", channel=None):
 def order_by_number(number):
     """The order ``checkoutComplete`` answered with ``number`` (2.10.1: its primary key)."""
     return Order.objects.get(pk=int(number))
+
+
+# a plugin's state in GraphQL (``plugin(id:)``, ``pluginUpdate``'s ``plugin``) and its reading
+PLUGIN_STATE = "active configuration { name value type }"
+
+
+def plugin_state(plugin) -> dict:
+    """``{"active": ..., "configuration": [...]}`` of a plugin queried with PLUGIN_STATE
+    (a plugin configured globally)."""
+    return plugin
+
+
+def plugins_manager():
+    """Saleor's plugin manager as a request builds it."""
+    from saleor.plugins.manager import get_plugins_manager
+
+    return get_plugins_manager()
 
 
 def access_token(user) -> str:

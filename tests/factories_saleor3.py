@@ -105,6 +105,11 @@ def enable_user_emails(host, port, channel=None, sender_name="Fjordbutikken",
                       use_tls=False, use_ssl=False)
 
 
+def channel_argument(channel=None) -> str:
+    """``, channel: "<slug>"``: the channel argument 3.23's catalogue queries need."""
+    return f', channel: "{(channel or default_channel()).slug}"'
+
+
 def set_package_plugins_active(active=True):
     """Every package plugin on (or off) with its default configuration, globally and in
     every channel for those configured per channel; returns the plugin classes."""
@@ -271,6 +276,23 @@ def order_by_number(number):
     from saleor.order.models import Order
 
     return Order.objects.get(number=int(number))
+
+
+# a plugin's state in GraphQL (``plugin(id:)``, ``pluginUpdate``'s ``plugin``) and its reading
+PLUGIN_STATE = "globalConfiguration { active configuration { name value type } }"
+
+
+def plugin_state(plugin) -> dict:
+    """``{"active": ..., "configuration": [...]}`` of a plugin queried with PLUGIN_STATE
+    (a plugin configured globally)."""
+    return plugin["globalConfiguration"]
+
+
+def plugins_manager():
+    """Saleor's plugin manager as a request builds it."""
+    from saleor.plugins.manager import get_plugins_manager
+
+    return get_plugins_manager(allow_replica=False)
 
 
 def access_token(user) -> str:

@@ -56,6 +56,7 @@ query($id: ID!) {
     discounts { type name amount { amount } }
     discountRules { name amount { amount } freeShipping }
     lines { productName quantity unitDiscountReason totalPrice { gross { amount } }
+            unitPrice { gross { amount } }
             discounts { type name reason total { amount } } }
   }
 }"""
@@ -292,3 +293,20 @@ def test_two_simultaneous_completions_with_one_single_use_code_make_one_order(
 
     assert Order.objects.count() == 1
     assert DiscountCode.objects.get(code="ENGANG").used_count == 1
+
+
+def test_a_line_whose_discount_does_not_divide_by_its_quantity_keeps_its_exact_total(
+        world, staff, order_reader):
+    create_rule(staff, name="Tier", value="10.00")
+    client = GraphQLClient()
+    checkout = world.checkout(client, [(world.coffee, 3)])  # 387.00 - 10.00: 125.666… a unit
+    data = checkout_data(client, checkout)
+    assert Decimal(str(data["subtotalPrice"]["gross"]["amount"])) == Decimal("377.00")
+    world.deliver(client, checkout)
+    got = order_data(order_reader, world.pay_and_complete(client, checkout))
+    assert Decimal(str(got["subtotal"]["gross"]["amount"])) == Decimal("377.00")
+    (line,) = got["lines"]
+    assert Decimal(str(line["totalPrice"]["gross"]["amount"])) == Decimal("377.00")
+    assert [row["total"]["amount"] for row in line["discounts"]] == [10.0]
+    # Saleor rounds the unit price to the cent (not split: see README "On Saleor 3.23")
+    assert Decimal(str(line["unitPrice"]["gross"]["amount"])) == Decimal("125.67")

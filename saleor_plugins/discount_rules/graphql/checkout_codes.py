@@ -89,7 +89,8 @@ def code_outcome(plugin, checkout, code, discounts) -> dict:
     evaluation = plugin.checkout_evaluation(checkout, discounts)
     if evaluation is not None and any(a.rule.id == code.rule_id for a in evaluation.applied):
         return {"applies": True, "message": None, "missing_conditions": []}
-    missing = [DiscountRuleUnmetCondition(type=c.type, message=condition_message(c))
+    missing = [DiscountRuleUnmetCondition(type=c.type,
+                                          message=condition_message(c, checkout.currency))
                for c in plugin.unmet_conditions(checkout, code.rule_id, discounts)]
     if missing:
         message = _("The code is saved. %(name)s applies when: %(missing)s") % {

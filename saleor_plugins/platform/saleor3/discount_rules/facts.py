@@ -93,7 +93,7 @@ def build_cart(checkout, lines, prices, rule_list) -> rules.Cart:
         lines=tuple(cart_lines),
         customer=shared.customer_facts(
             checkout.user_id, groups=bool(needed & shared.GROUP_CONDITIONS),
-            history=bool(needed & shared.ORDER_HISTORY_CONDITIONS)),
+            history=bool(needed & shared.ORDER_HISTORY_CONDITIONS), currency=checkout.currency),
         shipping_method_id=shipping_method_id(checkout),
         shipping_country=address.country.code if address else "",
         code_ids=usable_code_ids(checkout) if needed & shared.CODE_CONDITIONS else frozenset(),
