@@ -42,7 +42,9 @@ def _migrations_fingerprint() -> str:
 
 def _maintenance_cursor(connection):
     """A cursor on the server's maintenance database (CREATE/DROP DATABASE run there)."""
-    return connection.creation._nodb_cursor()
+    if hasattr(connection, "_nodb_cursor"):  # Django 3.1 and newer (Saleor 3.23)
+        return connection._nodb_cursor()
+    return connection._nodb_connection.cursor()  # Django 3.0 (Saleor 2.10.1)
 
 
 def _template(connection, base: str) -> str:

@@ -33,9 +33,10 @@ BENCHMARKS = {
     "checkout_flow": ("checkout_flow.py", ["--rounds", "15"], ["--rounds", "2"]),
     "discount_rules": ("discount_rules.py", ["--repeat", "20"], ["--repeat", "3"]),
     "klarna_client": ("klarna_client.py", ["--seconds", "2"], ["--seconds", "0.3"]),
-    "loyalty": ("loyalty.py", [], ["--quick"]),
+    "loyalty": ("loyalty.py", ["--repeat", "10"], ["--repeat", "2"]),
     "subscription": ("subscription.py", [], ["--quick"]),
-    "till_search": ("till_search.py", [], ["--quick"]),
+    "till_search": ("till_search.py", ["--products", "10000", "--repeat", "40"],
+                    ["--products", "500", "--repeat", "5"]),
 }
 
 
