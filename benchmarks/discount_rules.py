@@ -144,6 +144,9 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--json")
     parser.add_argument("--profile", action="store_true", help="profile the 100-line cart")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="Saleor 3.23: the rules' hook function by function, and the cost "
+                             "of the package's GraphQL argument middleware")
     args = parser.parse_args(argv)
     from saleor_plugins.platform import adapter_name
 

@@ -121,6 +121,26 @@ def summary(samples):
             for name, values in samples.items()}
 
 
+def breakdown(shop, sizes, repeat):
+    """``--breakdown``: the cart rules' hook function by function, the argument middleware."""
+    from django.test import Client
+
+    import breakdown_saleor3
+
+    print(f"Saleor 3.23, {shop.rules} cart rules: where checkoutLinesUpdate's time goes "
+          f"(--breakdown, {repeat} requests)")
+    print(f"reproduce: {COMMAND} --breakdown --repeat {repeat}")
+    client = Client(HTTP_AUTHORIZATION=shop.header)
+    modes.package_plugins(True)
+    ids = {count: create_checkout(client, shop, count) for count in sizes}
+    breakdown_saleor3.hook_breakdown(client, ids, sizes, repeat, LINES_UPDATE)
+    modes.package_plugins(False)
+    checkout_id, _ = create_checkout(client, shop, max(sizes))
+    print(f"  {max(sizes)} lines, no rows:")
+    breakdown_saleor3.middleware_cost(shop.header, checkout_id, QUERY, repeat)
+    return {}
+
+
 def main(args, sizes=(10, 100)):
     from django.test import Client
 
@@ -128,6 +148,8 @@ def main(args, sizes=(10, 100)):
 
     with throwaway_database("rules3"):
         shop = Shop(sizes)
+        if getattr(args, "breakdown", False):
+            return breakdown(shop, sizes, args.repeat)
         clients = {mode: Client(HTTP_AUTHORIZATION=shop.header) for mode in MODES}
         measured = {}
         for count in sizes:
