@@ -6,6 +6,8 @@
     python3.11 dev.py test --saleor 2.10      # Saleor 2.10.1 (legacy) on Python 3.11
     python3.11 dev.py demo --saleor 2.10
     python3.12 dev.py env [--saleor 2.10]     # only create/update the environment
+    python3.12 dev.py bench [--quick] [--only checkout_flow discount_rules] [--saleor 2.10]
+                                              # benchmarks/report.py on that Saleor
 
 Each platform has its own environment in .venv/saleor-<version>/ and its own local state
 (embedded PostgreSQL, media) in .state/saleor-<version>/. dev.py itself runs on any
@@ -178,7 +180,7 @@ def main(argv):
         print(__doc__)
         return 0
     command, (platform, rest) = argv[0], parse(argv[1:])
-    if command not in ("demo", "test", "env"):
+    if command not in ("demo", "test", "env", "bench"):
         print(__doc__)
         return 2
     python = ensure_environment(platform)
@@ -188,6 +190,8 @@ def main(argv):
         return 0
     if command == "demo":
         return subprocess.call([str(python), "-m", "saleor_plugins", "demo", *rest])
+    if command == "bench":
+        return subprocess.call([str(python), str(ROOT / "benchmarks" / "report.py"), *rest])
     return subprocess.call([str(python), "-m", "pytest", *rest])
 
 

@@ -1,6 +1,9 @@
 """Saleor's checkout flow with every package plugin switched on vs every one switched off.
 
-    .venv/bin/python benchmarks/checkout_flow.py [--rounds 15] [--json out.json]
+    .venv/saleor-3.23/bin/python benchmarks/checkout_flow.py [--rounds 15] [--json out.json]
+    .venv/saleor-2.10/bin/python benchmarks/checkout_flow.py [--rounds 15] [--json out.json]
+
+On Saleor 3.23 the flow and its world are 3.23's (``checkout_flow_saleor3.py``); below, 2.10.1's.
 
 One run, one database: checkoutCreate → checkoutLinesAdd → checkoutShippingMethodUpdate →
 checkoutPaymentCreate (dummy gateway) → checkoutComplete through /graphql/ as a logged-in
@@ -9,28 +12,27 @@ and the SQL queries of each step, and the ratios. Uses the test settings (embedd
 unless DATABASE_URL is set) and its own throw-away database. Not a test.
 """
 import argparse
-import json
 import os
 import statistics
 import sys
-import time
 from decimal import Decimal
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 
+import common  # noqa: E402
 import django  # noqa: E402
 
-from common import throwaway_database, write_figures  # noqa: E402
+from common import throwaway_database, timed_post, write_figures  # noqa: E402
 
+common.REQUEST_EXTRA.update(common.production_mode())
 django.setup()
 
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from graphene import Node  # noqa: E402
 
+from saleor_plugins.platform import adapter_name  # noqa: E402
 from tests.factories import set_package_plugins_active  # noqa: E402
 
 COMMAND = "python benchmarks/checkout_flow.py"
@@ -86,18 +88,8 @@ def add_package_data(category):
 
 
 def post(client, query, variables):
-    connection.queries_log.clear()
-    with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
-        response = client.post("/graphql/", json.dumps({"query": query, "variables": variables}),
-                               content_type="application/json")
-        elapsed = time.perf_counter() - started
-    content = response.json()
-    assert response.status_code == 200 and "errors" not in content, response.content[:500]
-    payload = next(iter(content["data"].values()))
-    errors = [v for k, v in payload.items() if k.endswith("rrors") and v]
-    assert not errors, errors
-    return payload, elapsed * 1000, len(queries)
+    data, ms, sql = timed_post(client, query, variables)
+    return next(iter(data.values())), ms, sql
 
 
 def one_checkout(client, coffee, mug, method):
@@ -128,6 +120,10 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--json")
     args = parser.parse_args(argv)
+    if adapter_name() == "saleor3":
+        import checkout_flow_saleor3
+
+        return checkout_flow_saleor3.main(args)
 
     from graphql_jwt.shortcuts import get_token
 
