@@ -1,0 +1,54 @@
+"""Saleor's own dashboard (3.23.27), served by the demo, in headless Chromium: the demo's
+staff login signs in, the home page shows, and an order of the demo data opens with its
+number and lines, read from the demo's API."""
+import base64
+
+import pytest
+from saleor.order.models import Order
+
+from saleor_plugins.demo import runner
+
+from .browser import NEEDS_BROWSER, SCREENSHOTS, browser, expect  # noqa: F401 (fixture)
+from .demo_helpers import DemoServer, dashboard_archive
+
+pytestmark = NEEDS_BROWSER + [pytest.mark.django_db(transaction=True)]
+
+
+def global_id(type_name, pk):
+    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
+
+
+def sign_in(page, base):
+    page.goto(f"{base}/dashboard/")
+    page.locator('[data-test-id="email"]').fill(runner.DEMO_STAFF_EMAIL)
+    page.locator('[data-test-id="password"]').fill(runner.DEMO_STAFF_PASSWORD)
+    page.locator('[data-test-id="submit"]').click()
+
+
+def test_the_demo_staff_signs_in_to_saleors_dashboard_and_opens_an_order(browser, tmp_path, quiet):
+    runner.run_demo(serve=False, images=False)
+    order = Order.objects.exclude(lines=None).order_by("-number").first()
+    line = order.lines.order_by("product_name").first()
+    server = DemoServer(tmp_path / "demo.log", dashboard_source=dashboard_archive()).start()
+    try:
+        server.wait_until_serving(timeout=120)
+        page = browser.new_page()
+        sign_in(page, server.base)
+        expect(page.locator('[data-test-id="userMenu"]')).to_be_visible()  # signed in
+        expect(page.locator('[data-test-id="menu-item-label-orders"]')).to_be_visible()
+        assert page.url == f"{server.base}/dashboard/home"
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "dashboard-home.png"))
+
+        page.goto(f"{server.base}/dashboard/orders/{global_id('Order', order.pk)}")
+        expect(page.get_by_text(f"#{order.number}").first).to_be_visible()
+        expect(page.get_by_text(line.product_name).first).to_be_visible()
+        page.screenshot(path=str(SCREENSHOTS / "dashboard-order.png"), full_page=True)
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def quiet(capsys):
+    yield
+    capsys.readouterr()
