@@ -55,6 +55,7 @@ def graphql(base, query, variables=None, token=None):
 # the server process must see the data, too.
 @pytest.mark.django_db(transaction=True)
 def test_demo_loads_once_serves_and_reuses_its_data(quiet, capsys, tmp_path):
+    factories.restore_migration_rows()  # after another test's flush
     runner.run_demo(serve=False, images=False)
     loaded = capsys.readouterr().out
     assert f"Saleor {saleor_version()}" in loaded

@@ -16,7 +16,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotFound
 
 DASHBOARD_ARCHIVE = "saleor-dashboard-3.23.27.tar.gz"
 MOUNT = "/dashboard/"
-API_URL = re.compile(r"(\bAPI_URL:\s*)"[^"]*"')
+API_URL = re.compile(r'(\bAPI_URL:\s*)"[^"]*"')
 
 _directory = None  # the served folder (holding index.html), set by prepare()
 

@@ -40,6 +40,7 @@ def load_saleor_catalogue(images=True):
     os.chdir(os.path.dirname(os.path.dirname(saleor.__file__)))
     try:
         options = {} if images else {"withoutimages": True}
+        platform.demo.prepare_catalogue()
         # populatedb prints a line per object made: keep them out of the demo's output
         call_command("populatedb", stdout=io.StringIO(), **options)
     finally:

@@ -52,3 +52,11 @@ def serve(host, port):
     from saleor.asgi import application
 
     uvicorn.run(application, host=host, port=port, lifespan="off", log_level="warning")
+
+
+def prepare_catalogue():
+    """Before ``populatedb``: 3.23 caches its sample data per process and consumes it while
+    loading, so a second load in one process (tests) needs it read afresh."""
+    from saleor.core.utils.random_data import get_sample_data
+
+    get_sample_data.cache_clear()
