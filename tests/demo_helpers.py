@@ -4,7 +4,7 @@ import re
 import sys
 import time
 
-from saleor_plugins.demo import dashboard
+from saleor_plugins.demo import dashboard, runner
 
 from .shop_server import ShopServer
 
@@ -43,3 +43,14 @@ def dashboard_archive():
         raise RuntimeError(f"the dashboard archive is needed for this test: {looked_for} not "
                            f"found; set SALEOR_DASHBOARD to {dashboard.DASHBOARD_ARCHIVE}")
     return source
+
+
+def sign_in_to_dashboard(page, base):
+    """Sign in to the demo's Saleor dashboard with the demo's staff login (Playwright page)."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{base}/dashboard/")
+    page.locator('[data-test-id="email"]').fill(runner.DEMO_STAFF_EMAIL)
+    page.locator('[data-test-id="password"]').fill(runner.DEMO_STAFF_PASSWORD)
+    page.locator('[data-test-id="submit"]').click()
+    expect(page.locator('[data-test-id="userMenu"]')).to_be_visible()  # signed in
