@@ -65,9 +65,11 @@ def command_schema(args):
     import django
 
     django.setup()
-    from .graphql.printing import print_schema
+    from .graphql.printing import print_schema, printed_schema_name
 
     text = print_schema()
+    if args.committed:
+        args.output = printed_schema_name()
     if args.output:
         with open(args.output, "w") as output:
             output.write(text)
@@ -135,9 +137,12 @@ def build_parser():
     schema = commands.add_parser(
         "schema",
         help="print the extended GraphQL schema",
-        description="Print Saleor's GraphQL schema extended by the package (schema.graphql).",
+        description="Print the installed Saleor's GraphQL schema extended by the package "
+        "(committed as schema.graphql for Saleor 2.10.1, schema-saleor3.graphql for 3.23).",
     )
     schema.add_argument("-o", "--output", help="write to this file instead of stdout")
+    schema.add_argument("--committed", action="store_true",
+                        help="write to the installed Saleor's committed file in this directory")
     schema.set_defaults(handler=command_schema)
 
     simulator = commands.add_parser(

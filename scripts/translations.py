@@ -24,6 +24,7 @@ T = {
  "Your payment has already been taken, but the order was not placed. Contact us and do not pay again.": ("Betalingen din er allerede trukket, men bestillingen ble ikke registrert. Kontakt oss, og ikke betal på nytt.", "Din betalning är redan dragen, men beställningen lades inte. Kontakta oss och betala inte igen.", "Din betaling er allerede trukket, men bestillingen blev ikke afgivet. Kontakt os, og betal ikke igen.", "Ihre Zahlung wurde bereits eingezogen, die Bestellung aber nicht aufgegeben. Bitte kontaktieren Sie uns und zahlen Sie nicht erneut."),
  "The offer %(name)s has run out.": ("Tilbudet %(name)s er brukt opp.", "Erbjudandet %(name)s är slut.", "Tilbuddet %(name)s er opbrugt.", "Das Angebot %(name)s ist aufgebraucht."),
  "You have already used the code %(code)s.": ("Du har allerede brukt koden %(code)s.", "Du har redan använt koden %(code)s.", "Du har allerede brugt koden %(code)s.", "Sie haben den Code %(code)s bereits verwendet."),
+ "Enter a number.": ("Skriv inn et tall.", "Ange ett tal.", "Indtast et tal.", "Geben Sie eine Zahl ein."),
  "Not a valid ID.": ("Ikke en gyldig ID.", "Inte ett giltigt ID.", "Ikke et gyldigt ID.", "Keine gültige ID."),
  "Couldn't find it: %(id)s": ("Fant den ikke: %(id)s", "Hittades inte: %(id)s", "Kunne ikke findes: %(id)s", "Nicht gefunden: %(id)s"),
  "This condition needs %(name)s.": ("Denne betingelsen trenger %(name)s.", "Det här villkoret behöver %(name)s.", "Denne betingelse kræver %(name)s.", "Diese Bedingung braucht %(name)s."),

@@ -41,4 +41,7 @@ T = {
  "Surcharge": ("Tillegg", "Tillägg", "Tillæg", "Zuschlag"),
  "Free shipping": ("Fri frakt", "Fri frakt", "Fri fragt", "Versandkostenfrei"),
  "Gift": ("Gave", "Gåva", "Gave", "Geschenk"),
+ # Saleor 3.23: channels of a rule, offers refreshed at completion
+ "No channel with the slug %(slug)s.": ("Ingen kanal med kortnavnet %(slug)s.", "Ingen kanal med sluggen %(slug)s.", "Ingen kanal med kortnavnet %(slug)s.", "Kein Kanal mit dem Kürzel %(slug)s."),
+ "The cart's offers changed. Check the new total and try again.": ("Tilbudene i handlekurven er endret. Sjekk det nye totalbeløpet og prøv igjen.", "Varukorgens erbjudanden har ändrats. Kontrollera det nya totalbeloppet och försök igen.", "Kurvens tilbud er ændret. Tjek det nye totalbeløb, og prøv igen.", "Die Angebote im Warenkorb haben sich geändert. Prüfen Sie den neuen Gesamtbetrag und versuchen Sie es erneut."),
 }

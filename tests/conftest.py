@@ -14,6 +14,7 @@ from saleor.site.models import SiteSettings
 from . import factories
 from .celery_worker import celery_worker  # noqa: F401 (fixture)
 from .graphql_client import GraphQLClient
+from .outbox import DjangoOutbox, SmtpOutbox
 
 
 @pytest.fixture(autouse=True)
@@ -40,6 +41,27 @@ def site(db):
 def all_plugins_active(db):
     """Switch on every package plugin, as a merchant does in the dashboard."""
     return factories.set_package_plugins_active()
+
+
+@pytest.fixture(scope="session")
+def smtp_outbox():
+    server = SmtpOutbox()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def outbox(db, request):
+    """The e-mails the shop sends in this test, as ``outbox.messages`` (``tests.outbox.Mail``):
+    Django's outbox on 2.10.1; on 3.23 Saleor's user e-mail plugin switched on in the default
+    channel and sending to a loopback SMTP server."""
+    if adapter_name() != "saleor3":
+        box = DjangoOutbox()
+    else:
+        box = request.getfixturevalue("smtp_outbox")
+        factories.enable_user_emails(box.host, box.port)
+    box.clear()
+    return box
 
 
 @pytest.fixture

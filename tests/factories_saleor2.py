@@ -1,31 +1,40 @@
 """Small, explicit builders for Saleor 2.10.1 objects (Saleor's own fixtures are not installed)."""
-import itertools
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from prices import Money
-from saleor.account.models import Address, User
 from saleor.checkout.models import Checkout
 from saleor.checkout.utils import add_variant_to_checkout
 from saleor.order.models import Order
 from saleor.plugins.models import PluginConfiguration
-from saleor.product.models import Category, Product, ProductType, ProductVariant
+from saleor.product.models import Product, ProductVariant
 from saleor.shipping import ShippingMethodType
 from saleor.shipping.models import ShippingMethod, ShippingZone
 from saleor.warehouse.models import Stock, Warehouse
 
 from saleor_plugins.core.plugin import package_plugin_classes
 
-_sequence = itertools.count(1)
-
-
-def _next():
-    return next(_sequence)
+from .factories_common import *  # noqa: F401,F403 (the builders both Saleors share)
+from .factories_common import build_warehouse, next_number, permission
 
 
 def money(amount) -> Money:
     return Money(Decimal(str(amount)), settings.DEFAULT_CURRENCY)
+
+
+def default_channel():
+    """2.10.1 has no channels: builders take ``channel=`` for 3.23's sake and ignore it."""
+    return None
+
+
+def variant_price(variant, channel=None) -> Money:
+    """The variant's catalogue price (in ``channel`` on 3.23)."""
+    return variant.get_price()
+
+
+def channel_argument(channel=None) -> str:
+    """2.10.1 has no channels: nothing to add to a query's arguments."""
+    return ""
 
 
 def set_package_plugins_active(active=True):
@@ -41,74 +50,19 @@ def set_package_plugins_active(active=True):
     return classes
 
 
-def create_address(country="NO", **fields) -> Address:
-    data = {
-        "first_name": "Kari",
-        "last_name": "Nordmann",
-        "street_address_1": "Karl Johans gate 1",
-        "city": "OSLO",
-        "postal_code": "0154",
-        "country": country,
-        "phone": "+4722334455",
-    }
-    data.update(fields)
-    return Address.objects.create(**data)
-
-
-def create_customer(email=None, password="password", **fields) -> User:
-    email = email or f"customer{_next()}@example.com"
-    address = create_address()
-    user = User.objects.create_user(email=email, password=password, **fields)
-    user.addresses.add(address)
-    user.default_billing_address = address
-    user.default_shipping_address = address
-    user.save(update_fields=["default_billing_address", "default_shipping_address"])
-    return user
-
-
-def create_staff(email=None, permissions=(), password="password") -> User:
-    """A staff user holding ``permissions`` (permission enums or "app_label.codename")."""
-    email = email or f"staff{_next()}@example.com"
-    user = User.objects.create_user(email=email, password=password, is_staff=True)
-    for perm in permissions:
-        value = getattr(perm, "value", perm)
-        app_label, codename = value.split(".")
-        user.user_permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    return User.objects.get(pk=user.pk)  # drop the permission cache
-
-
 def create_app(name="Kundeservice-app", permissions=()):
     """A Saleor app holding ``permissions`` and its token: ``(app, auth_token)``."""
     from saleor.app.models import App, AppToken
 
     app = App.objects.create(name=name, is_active=True)
     for perm in permissions:
-        app_label, codename = getattr(perm, "value", perm).split(".")
-        app.permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        app.permissions.add(permission(perm))
     return app, AppToken.objects.create(app=app, name="test").auth_token
 
 
-def create_category(name=None, parent=None) -> Category:
-    number = _next()
-    name = name or f"Category {number}"
-    return Category.objects.create(name=name, slug=f"category-{number}", parent=parent)
-
-
-def create_product_type(name=None, shipping=True) -> ProductType:
-    number = _next()
-    return ProductType.objects.create(
-        name=name or f"Type {number}",
-        slug=f"type-{number}",
-        has_variants=True,
-        is_shipping_required=shipping,
-    )
-
-
-def create_shipping_zone(countries=("NO",), price="49.00", name=None) -> ShippingZone:
-    number = _next()
+def create_shipping_zone(countries=("NO",), price="49.00", name=None, channel=None
+                         ) -> ShippingZone:
+    number = next_number()
     zone = ShippingZone.objects.create(name=name or f"Zone {number}", countries=list(countries))
     ShippingMethod.objects.create(
         name=f"Posten {number}",
@@ -119,16 +73,8 @@ def create_shipping_zone(countries=("NO",), price="49.00", name=None) -> Shippin
     return zone
 
 
-def create_warehouse(shipping_zones=()) -> Warehouse:
-    number = _next()
-    warehouse = Warehouse.objects.create(
-        name=f"Warehouse {number}",
-        slug=f"warehouse-{number}",
-        address=create_address(company_name="Lager AS"),
-        email="lager@example.com",
-    )
-    warehouse.shipping_zones.add(*shipping_zones)
-    return warehouse
+def create_warehouse(shipping_zones=(), channel=None) -> Warehouse:
+    return build_warehouse(shipping_zones)
 
 
 def create_variant(
@@ -140,9 +86,10 @@ def create_variant(
     stock=10,
     warehouse=None,
     track_inventory=True,
+    channel=None,
 ) -> ProductVariant:
     """A published product with one variant at ``price``, in stock in ``warehouse``."""
-    number = _next()
+    number = next_number()
     product = Product.objects.create(
         name=name or f"Product {number}",
         slug=f"product-{number}",
@@ -160,7 +107,8 @@ def create_variant(
     return variant
 
 
-def create_checkout(user=None, lines=(), email=None, address=None, shipping_method=None):
+def create_checkout(user=None, lines=(), email=None, address=None, shipping_method=None,
+                    channel=None):
     """A checkout with ``lines`` [(variant, quantity)], built like checkoutCreate does."""
     address = address or create_address()
     checkout = Checkout.objects.create(
@@ -175,7 +123,7 @@ def create_checkout(user=None, lines=(), email=None, address=None, shipping_meth
     return checkout
 
 
-def create_order(user=None, lines=(), shipping_price="0.00"):
+def create_order(user=None, lines=(), shipping_price="0.00", channel=None):
     """An unfulfilled order with lines [(variant, quantity)] at the variants' prices."""
     order = Order.objects.create(
         user=user,
@@ -204,6 +152,28 @@ def create_order(user=None, lines=(), shipping_price="0.00"):
     order.total_gross = total
     order.save()
     return order
+
+
+def order_by_number(number):
+    """The order ``checkoutComplete`` answered with ``number`` (2.10.1: its primary key)."""
+    return Order.objects.get(pk=int(number))
+
+
+# a plugin's state in GraphQL (``plugin(id:)``, ``pluginUpdate``'s ``plugin``) and its reading
+PLUGIN_STATE = "active configuration { name value type }"
+
+
+def plugin_state(plugin) -> dict:
+    """``{"active": ..., "configuration": [...]}`` of a plugin queried with PLUGIN_STATE
+    (a plugin configured globally)."""
+    return plugin
+
+
+def plugins_manager():
+    """Saleor's plugin manager as a request builds it."""
+    from saleor.plugins.manager import get_plugins_manager
+
+    return get_plugins_manager()
 
 
 def access_token(user) -> str:

@@ -11,6 +11,7 @@ class SurchargeSamplePlugin(PackagePlugin):
     PLUGIN_ID = "tests.surcharge"
     PLUGIN_NAME = "Surcharge sample"
     DEFAULT_ACTIVE = False
+    CONFIGURATION_PER_CHANNEL = False  # Saleor 3.23: one global configuration
     CONFIG_FIELDS = (
         ConfigField("amount", "decimal", "5.00", "Surcharge amount", min_value=Decimal(0)),
         ConfigField("countries", "list", ["NO", "SE"], "Countries", choices=("NO", "SE", "DK", "DE")),

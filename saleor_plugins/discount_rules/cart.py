@@ -112,15 +112,17 @@ def to_rule(rule: DiscountRule) -> rules.Rule:
     )
 
 
-def customer_facts(user_id, groups=True, history=True) -> Optional[rules.Customer]:
-    """The customer's groups and order history (``groups``/``history``: read them at all)."""
+def customer_facts(user_id, groups=True, history=True, currency=None
+                   ) -> Optional[rules.Customer]:
+    """The customer's groups and order history (``groups``/``history``: read them at all;
+    ``currency``: of the amounts that count, the shop's when not given)."""
     if not user_id:
         return None
     from .models import CustomerGroup
 
     group_ids = frozenset(CustomerGroup.members.through.objects.filter(
         user_id=user_id).values_list("customergroup_id", flat=True)) if groups else frozenset()
-    count, total = order_history(user_id) if history else (0, Decimal(0))
+    count, total = order_history(user_id, currency) if history else (0, Decimal(0))
     return rules.Customer(
         user_id=user_id,
         group_ids=group_ids,
@@ -129,11 +131,11 @@ def customer_facts(user_id, groups=True, history=True) -> Optional[rules.Custome
     )
 
 
-def order_history(user_id) -> tuple:
+def order_history(user_id, currency=None) -> tuple:
     """``(orders, amount)`` of the customer's orders that count for the order-history
     conditions: web-shop orders (not till sales), not drafts or cancelled, holding money
     from their payments (captured net of refunds, or an active authorization); the amount
-    is that money, of the orders in the shop's currency only. One query."""
+    is that money, of the orders in ``currency`` (the shop's) only. One query."""
     from django.conf import settings
     from saleor.order import OrderStatus
     from saleor.order.models import Order
@@ -148,8 +150,8 @@ def order_history(user_id) -> tuple:
             f"SELECT o.currency, {paid_amount_sql('o.id')} AS paid FROM {table} o "
             f"WHERE o.user_id = %s AND o.status NOT IN (%s, %s) "
             f"AND NOT (o.metadata ? %s)) AS orders WHERE paid > 0",
-            [settings.DEFAULT_CURRENCY, user_id, OrderStatus.DRAFT, OrderStatus.CANCELED,
-             TILL_SALE],
+            [currency or settings.DEFAULT_CURRENCY, user_id, OrderStatus.DRAFT,
+             OrderStatus.CANCELED, TILL_SALE],
         )
         count, total = cursor.fetchone()
     return count or 0, total or Decimal(0)

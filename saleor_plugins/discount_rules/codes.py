@@ -102,19 +102,19 @@ def check_rule_of_code(code: DiscountCode, user_id, plugin_active: bool, now=Non
         raise CodeRefused(_("The offer %(name)s has run out.") % {"name": name}, "CODE_NOT_USABLE")
 
 
-def _money(cents: int) -> str:
-    from django.conf import settings
-    from django_prices.utils.formatting import format_price
+def _money(cents: int, currency: str) -> str:
+    from ..platform import saleor
 
-    return format_price(Decimal(cents) / 100, settings.DEFAULT_CURRENCY, html=False)
+    return saleor.money.format_money(Decimal(cents) / 100, currency)
 
 
 def _names(model, pk, field="name") -> str:
     return str(model.objects.filter(pk=pk).values_list(field, flat=True).first() or "-")
 
 
-def condition_message(condition: rules.Condition) -> str:
-    """What the shopper still needs for a condition, in their language."""
+def condition_message(condition: rules.Condition, currency: str) -> str:
+    """What the shopper still needs for a condition, in their language (amounts in
+    ``currency``, the checkout's)."""
     from saleor.product.models import Category, Product
     from saleor.shipping.models import ShippingMethod
     from django_countries import countries
@@ -128,9 +128,9 @@ def condition_message(condition: rules.Condition) -> str:
         return _("Add %(product)s to the cart.") % {
             "product": _names(Product, condition.product_id)}
     if kind == rules.CART_AMOUNT_AT_LEAST:
-        return _("Buy for at least %(amount)s.") % {"amount": _money(condition.amount)}
+        return _("Buy for at least %(amount)s.") % {"amount": _money(condition.amount, currency)}
     if kind == rules.CART_AMOUNT_BELOW:
-        return _("Buy for less than %(amount)s.") % {"amount": _money(condition.amount)}
+        return _("Buy for less than %(amount)s.") % {"amount": _money(condition.amount, currency)}
     if kind == rules.CATEGORY:
         return _("Add a product from %(category)s.") % {
             "category": _names(Category, condition.category_id)}
@@ -143,7 +143,7 @@ def condition_message(condition: rules.Condition) -> str:
         return _("Only from your second order on.")
     if kind == rules.LIFETIME_TOTAL_AT_LEAST:
         return _("Only once your orders add up to %(amount)s.") % {
-            "amount": _money(condition.amount)}
+            "amount": _money(condition.amount, currency)}
     if kind == rules.SHIPPING_METHOD:
         return _("Choose the shipping method %(method)s.") % {
             "method": _names(ShippingMethod, condition.shipping_method_id)}

@@ -1,9 +1,12 @@
 from django.conf import settings
-from django.contrib.postgres.fields import JSONField
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
+from ..platform import saleor
 from . import rules
+
+JSONField = saleor.fields.JSONField
 
 MAX_RULES = 30  # the system limit
 SUPPORTED_RULES = 3  # active rules working together that are supported (staff are warned above)
@@ -45,6 +48,9 @@ class DiscountRule(models.Model):
     ends_at = models.DateTimeField(null=True, blank=True)
     usage_limit = models.PositiveIntegerField(null=True, blank=True)
     used_count = models.PositiveIntegerField(default=0)
+    # slugs of the Saleor channels the rule applies in (empty: every channel; Saleor 2.10.1
+    # has none); its amounts are in the channel's currency
+    channels = ArrayField(models.CharField(max_length=255), default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -4,34 +4,19 @@ from django.utils.functional import cached_property
 
 from ..core import checkout_completion, order_checkout, priced_checkout, request_cache, taxes
 from ..core.checkout_payment import check_last_payment_is_total
-from ..core.config import ConfigField
 from ..core.plugin import PackagePlugin
 from . import cart, codes, orders, prices, uses
+from .plugin_config import CONFIG_FIELDS, PLUGIN_DESCRIPTION, always_active
 
 CACHE_SECTION = "discount_rules"
-
-
-def always_active(hook):
-    """A hook that also runs while the plugin is off: giving uses back is bookkeeping of
-    orders made while it was on."""
-    hook.respects_active = True
-    return hook
 
 
 class DiscountRulesPlugin(PackagePlugin):
     PLUGIN_ID = "saleor_plugins.discount_rules"
     PLUGIN_NAME = "Discount rules"
-    PLUGIN_DESCRIPTION = (
-        "Cart rules with conditions: fixed, percentage, free shipping or gift product, "
-        "as a discount or a surcharge. Switching the plugin off keeps the rules."
-    )
+    PLUGIN_DESCRIPTION = PLUGIN_DESCRIPTION
     DEFAULT_ACTIVE = False
-    CONFIG_FIELDS = (
-        ConfigField(
-            "show_public_rules", "boolean", True, "Show public rules to storefronts",
-            "Storefronts may list active rules that need no code.",
-        ),
-    )
+    CONFIG_FIELDS = CONFIG_FIELDS
 
     @cached_property
     def _own_cache(self) -> dict:
@@ -69,6 +54,20 @@ class DiscountRulesPlugin(PackagePlugin):
         return cart.evaluate_checkout(
             checkout, discounts, self.rules, self.include_taxes, self.evaluations, lines
         )
+
+    # what the package's GraphQL asks every platform's plugin
+    def checkout_evaluation(self, checkout, discounts):
+        return self.evaluate(checkout, discounts)[0]
+
+    def unmet_conditions(self, checkout, rule_id, discounts):
+        from . import rules
+
+        rule = next((r for r in self.rules if r.id == rule_id), None)
+        if rule is None:
+            return []
+        facts = cart.build_cart(checkout, list(checkout.lines.select_related("variant__product")),
+                                discounts, self.include_taxes)
+        return rules.unmet_conditions(rule, facts)
 
     def forget(self, checkout):
         """Drop the cached evaluation after the checkout's codes or lines changed."""

@@ -7,7 +7,7 @@ from saleor.graphql.checkout.types import Checkout as CheckoutType
 from saleor.graphql.core.mutations import BaseMutation
 
 from ...graphql.ids import visible_checkout
-from .. import cart, rules
+from ...platform import saleor
 from ..codes import CodeRefused, check_rule_of_code, condition_message, usable_code_ids
 from ..models import CheckoutCode, CodeRedemption, DiscountCode
 from .mutations import CODES, field_error, normalise_code
@@ -16,8 +16,12 @@ from .types import DiscountRuleError, DiscountRuleUnmetCondition
 PLUGIN_ID = "saleor_plugins.discount_rules"
 
 
+def plugin_of(info):
+    return saleor.graphql.plugins_manager(info).get_plugin(PLUGIN_ID)
+
+
 def forget(info, checkout):
-    plugin = info.context.plugins.get_plugin(PLUGIN_ID)
+    plugin = plugin_of(info)
     if plugin is not None:
         plugin.forget(checkout)
 
@@ -63,7 +67,7 @@ class CheckoutDiscountCodeAdd(CheckoutCodeMutation):
             "rule__conditions").filter(code=normalise_code(code)).first()
         if found is None:
             raise field_error("code", _("This code is not valid."), CODES.NOT_FOUND)
-        plugin = info.context.plugins.get_plugin(PLUGIN_ID)
+        plugin = plugin_of(info)
         try:
             check_rule_of_code(found, checkout.user_id, plugin is not None and plugin.active)
         except CodeRefused as refused:
@@ -76,22 +80,18 @@ class CheckoutDiscountCodeAdd(CheckoutCodeMutation):
                 raise field_error("code", _("This code has already been used."),
                                   CODES.CODE_NOT_USABLE)
         forget(info, checkout)
-        return CheckoutDiscountCodeAdd(checkout=checkout, **code_outcome(plugin, checkout, found,
-                                                                          info.context.discounts))
+        outcome = code_outcome(plugin, checkout, found, saleor.graphql.request_discounts(info))
+        return CheckoutDiscountCodeAdd(checkout=saleor.graphql.checkout_root(checkout), **outcome)
 
 
 def code_outcome(plugin, checkout, code, discounts) -> dict:
     """Whether the code's rule applies to the cart now and, if not, what it still needs."""
-    evaluation, _signature = plugin.evaluate(checkout, discounts)
+    evaluation = plugin.checkout_evaluation(checkout, discounts)
     if evaluation is not None and any(a.rule.id == code.rule_id for a in evaluation.applied):
         return {"applies": True, "message": None, "missing_conditions": []}
-    rule = next((r for r in plugin.rules if r.id == code.rule_id), None)
-    missing = []
-    if rule is not None:
-        facts = cart.build_cart(checkout, list(checkout.lines.select_related("variant__product")),
-                                discounts, plugin.include_taxes)
-        missing = [DiscountRuleUnmetCondition(type=c.type, message=condition_message(c))
-                   for c in rules.unmet_conditions(rule, facts)]
+    missing = [DiscountRuleUnmetCondition(type=c.type,
+                                          message=condition_message(c, checkout.currency))
+               for c in plugin.unmet_conditions(checkout, code.rule_id, discounts)]
     if missing:
         message = _("The code is saved. %(name)s applies when: %(missing)s") % {
             "name": code.rule.name, "missing": " ".join(m.message for m in missing)}
@@ -119,4 +119,4 @@ class CheckoutDiscountCodeRemove(CheckoutCodeMutation):
         CodeRedemption.objects.filter(checkout_token=checkout.token, order__isnull=True,
                                       code__code=normalise_code(code)).delete()
         forget(info, checkout)
-        return CheckoutDiscountCodeRemove(checkout=checkout)
+        return CheckoutDiscountCodeRemove(checkout=saleor.graphql.checkout_root(checkout))

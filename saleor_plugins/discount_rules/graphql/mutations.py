@@ -13,6 +13,7 @@ from saleor.graphql.core.mutations import BaseMutation
 
 from ...core.permissions import DiscountRulePermissions
 from ...graphql.ids import pk_from_global_id
+from ...platform import saleor
 from .. import rules
 from ..models import (
     MAX_CONDITIONS,
@@ -95,9 +96,12 @@ class DiscountRuleInput(graphene.InputObjectType):
     is_public = graphene.Boolean()
     priority = graphene.Int()
     stop_further = graphene.Boolean()
-    starts_at = graphene.DateTime()
-    ends_at = graphene.DateTime()
+    starts_at = saleor.graphql.DateTime()
+    ends_at = saleor.graphql.DateTime()
     usage_limit = graphene.Int()
+    channels = graphene.List(
+        graphene.NonNull(graphene.String),
+        description="Slugs of the channels the rule applies in (empty: every channel).")
     conditions = graphene.List(graphene.NonNull(DiscountRuleConditionInput),
                                description="Replaces all conditions when given.")
 
@@ -198,6 +202,8 @@ def clean_rule(data, rule=None):
     if merged.get("starts_at") and merged.get("ends_at") and merged["ends_at"] <= merged["starts_at"]:
         raise field_error("endsAt", _("The end must be after the start."))
     cleaned["name"] = name
+    if cleaned.get("channels") is not None:
+        cleaned["channels"] = clean_channels(cleaned["channels"])
     conditions = None
     if data.get("conditions") is not None:
         if len(data["conditions"]) > MAX_CONDITIONS:
@@ -205,6 +211,17 @@ def clean_rule(data, rule=None):
                 "max": MAX_CONDITIONS}, CODES.TOO_MANY_CONDITIONS)
         conditions = [clean_condition(c, i) for i, c in enumerate(data["conditions"])]
     return cleaned, conditions
+
+
+def clean_channels(slugs):
+    """Channel slugs, each of a channel that exists (none on Saleor 2.10.1)."""
+    slugs = sorted({slug.strip() for slug in slugs if slug.strip()})
+    known = set(saleor.channels.channel_slugs())
+    unknown = [slug for slug in slugs if slug not in known]
+    if unknown:
+        raise field_error("channels", _("No channel with the slug %(slug)s.") % {
+            "slug": unknown[0]}, CODES.NOT_FOUND)
+    return slugs
 
 
 def save_conditions(rule, conditions) -> None:

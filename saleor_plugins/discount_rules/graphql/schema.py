@@ -5,6 +5,7 @@ from saleor.graphql.order.types import Order
 from saleor.graphql.utils import get_user_or_app_from_context
 
 from ...core.errors import permission_denied
+from ...platform import saleor
 from ...core.permissions import DiscountRulePermissions
 from ..models import CheckoutCode, CustomerGroup, DiscountRule, OrderRule
 from .checkout_codes import CheckoutDiscountCodeAdd, CheckoutDiscountCodeRemove
@@ -19,6 +20,10 @@ from .types import AppliedDiscountRule, CustomerGroupType, DiscountRuleType
 from .warnings import support_warning
 
 PLUGIN_ID = "saleor_plugins.discount_rules"
+
+
+def plugin_of(info):
+    return saleor.graphql.plugins_manager(info).get_plugin(PLUGIN_ID)
 
 
 def _can_manage(info) -> bool:
@@ -57,7 +62,7 @@ class DiscountRulesQueries(graphene.ObjectType):
         return [DiscountRuleType.from_model(r, staff=True) for r in rows]
 
     def resolve_public_discount_rules(self, info):
-        plugin = info.context.plugins.get_plugin(PLUGIN_ID)
+        plugin = plugin_of(info)
         if plugin is None or not plugin.active or not plugin.config.show_public_rules:
             return []
         ids = {rule.id for rule in plugin.rules}
@@ -94,10 +99,11 @@ def _money(cents_value, currency):
 
 
 def resolve_checkout_discount_rules(root, info):
-    plugin = info.context.plugins.get_plugin(PLUGIN_ID)
+    root = saleor.graphql.node(root)
+    plugin = plugin_of(info)
     if plugin is None or not plugin.active:
         return []
-    evaluation, _ = plugin.evaluate(root, info.context.discounts)
+    evaluation = plugin.checkout_evaluation(root, saleor.graphql.request_discounts(info))
     if evaluation is None:
         return []
     codes = dict(CheckoutCode.objects.filter(checkout_token=root.token)
@@ -116,11 +122,13 @@ def resolve_checkout_discount_rules(root, info):
 
 
 def resolve_checkout_discount_codes(root, info):
+    root = saleor.graphql.node(root)
     return list(CheckoutCode.objects.filter(checkout_token=root.token)
                 .values_list("code__code", flat=True))
 
 
 def resolve_order_discount_rules(root, info):
+    root = saleor.graphql.node(root)
     return [
         AppliedDiscountRule(
             name=r.name, kind=r.kind, direction=r.direction,

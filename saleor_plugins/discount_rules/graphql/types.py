@@ -3,6 +3,7 @@ from saleor.graphql.core.scalars import Decimal
 from saleor.graphql.core.types import Error, Money
 
 from ...core.errors import register_error_codes
+from ...platform import saleor
 from .. import rules
 from ..models import CustomerGroup, DiscountRule
 
@@ -65,10 +66,14 @@ class DiscountRuleType(graphene.ObjectType):
     is_public = graphene.Boolean(required=True)
     priority = graphene.Int(required=True)
     stop_further = graphene.Boolean(required=True)
-    starts_at = graphene.DateTime()
-    ends_at = graphene.DateTime()
+    starts_at = saleor.graphql.DateTime()
+    ends_at = saleor.graphql.DateTime()
     usage_limit = graphene.Int()
     used_count = graphene.Int(required=True)
+    channels = graphene.List(
+        graphene.NonNull(graphene.String), required=True,
+        description="Slugs of the channels the rule applies in (empty: every channel); its "
+        "amounts are in the channel's currency. Saleor 2.10.1 has no channels.")
     conditions = graphene.List(graphene.NonNull(DiscountRuleCondition), required=True)
     codes = graphene.List(graphene.NonNull(graphene.String), required=True,
                           description="Codes of this rule (staff only).")
@@ -86,7 +91,7 @@ class DiscountRuleType(graphene.ObjectType):
             gift_quantity=rule.gift_quantity, is_active=rule.is_active,
             is_public=rule.is_public, priority=rule.priority, stop_further=rule.stop_further,
             starts_at=rule.starts_at, ends_at=rule.ends_at, usage_limit=rule.usage_limit,
-            used_count=rule.used_count,
+            used_count=rule.used_count, channels=list(rule.channels or []),
             conditions=[
                 DiscountRuleCondition(
                     type=c.type, amount=c.amount, quantity=c.quantity,

@@ -6,6 +6,7 @@ from saleor.core.permissions import (  # noqa: F401 (the adapter's names)
     CheckoutPermissions,
     DiscountPermissions,
     OrderPermissions,
+    PluginsPermissions,
     ProductPermissions,
 )
 from django.contrib.auth.models import Permission  # noqa: E402,F401 (Django's, on 2.10.1)

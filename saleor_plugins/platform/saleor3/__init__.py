@@ -3,5 +3,5 @@
 Features not listed in ``FEATURES`` are not yet ported: their apps, plugins, schema and
 migrations are not installed on 3.23 (the demo and the README list them as such).
 """
-FEATURES = ()
-NOT_YET_PORTED = ("discount_rules", "loyalty", "subscription", "klarna", "klarna_instore")
+FEATURES = ("discount_rules",)
+NOT_YET_PORTED = ("loyalty", "subscription", "klarna", "klarna_instore")

@@ -11,9 +11,12 @@ from . import FEATURES
 
 PLUGIN_PATHS = {
     "saleor_plugins.core": "saleor_plugins.core.plugin.SaleorPluginsPlugin",
+    "saleor_plugins.discount_rules":
+        "saleor_plugins.platform.saleor3.discount_rules.plugin.DiscountRulesPlugin",
 }
 MIGRATION_APP_LABELS = {
     "saleor_plugins.core": "saleor_plugins",
+    "saleor_plugins.discount_rules": "saleor_plugins_discount_rules",
 }
 
 

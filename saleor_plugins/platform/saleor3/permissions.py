@@ -10,6 +10,7 @@ from saleor.permission.enums import (  # noqa: F401 (the adapter's names)
     CheckoutPermissions,
     DiscountPermissions,
     OrderPermissions,
+    PluginsPermissions,
     ProductPermissions,
 )
 from saleor.permission.models import Permission  # noqa: E402,F401 (Saleor's own model)
