@@ -14,6 +14,8 @@ try:
     from playwright.sync_api import expect, sync_playwright
 except ImportError:  # pragma: no cover - the test extra installs it
     expect = sync_playwright = None
+else:
+    expect.set_options(timeout=30000)  # a single-page app on a loaded 2-core machine is slow
 
 # Playwright's sync API keeps an event loop on this thread; the Django calls made in the
 # tests (fixtures, assertions) are plain synchronous code.

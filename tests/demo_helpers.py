@@ -3,6 +3,9 @@ separate process on the test database, and what it prints."""
 import re
 import sys
 import time
+from contextlib import contextmanager
+
+import pytest
 
 from saleor_plugins.demo import dashboard, runner
 
@@ -54,3 +57,23 @@ def sign_in_to_dashboard(page, base):
     page.locator('[data-test-id="password"]').fill(runner.DEMO_STAFF_PASSWORD)
     page.locator('[data-test-id="submit"]').click()
     expect(page.locator('[data-test-id="userMenu"]')).to_be_visible()  # signed in
+
+
+@contextmanager
+def dashboard_page(browser, log):
+    """(server, page): the demo's server with its dashboard, and a page signed in to it."""
+    server = DemoServer(log, dashboard_source=dashboard_archive()).start()
+    try:
+        server.wait_until_serving(timeout=120)
+        page = browser.new_page()
+        sign_in_to_dashboard(page, server.base)
+        yield server, page
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def quiet(capsys):
+    """The demo's output is not the test's: drop it after the test."""
+    yield
+    capsys.readouterr()

@@ -15,16 +15,10 @@ from saleor_plugins.demo import runner
 from saleor_plugins.platform import saleor, saleor_version
 
 from . import factories
-from .demo_helpers import DemoServer, dashboard_archive
+from .demo_helpers import DemoServer, dashboard_archive, quiet  # noqa: F401 (fixture)
 from .graphql_client import TOKEN_CREATE
 
 ME = "{ me { email isStaff } }"
-
-
-@pytest.fixture
-def quiet(capsys):
-    yield
-    capsys.readouterr()
 
 
 def switchable_plugins():

@@ -9,7 +9,7 @@ from saleor_plugins.demo import runner
 
 from . import factories
 from .browser import NEEDS_BROWSER, SCREENSHOTS, browser, expect  # noqa: F401 (fixture)
-from .demo_helpers import DemoServer, dashboard_archive, sign_in_to_dashboard
+from .demo_helpers import dashboard_page, quiet  # noqa: F401 (fixture)
 
 pytestmark = NEEDS_BROWSER + [pytest.mark.django_db(transaction=True)]
 
@@ -18,11 +18,7 @@ def test_the_demo_staff_signs_in_to_saleors_dashboard_and_opens_an_order(browser
     factories.restore_migration_rows()  # after another test's flush
     runner.run_demo(serve=False, images=False)
     order = Order.objects.exclude(lines=None).exclude(user_email="").order_by("-number").first()
-    server = DemoServer(tmp_path / "demo.log", dashboard_source=dashboard_archive()).start()
-    try:
-        server.wait_until_serving(timeout=120)
-        page = browser.new_page()
-        sign_in_to_dashboard(page, server.base)
+    with dashboard_page(browser, tmp_path / "demo.log") as (server, page):
         expect(page.locator('[data-test-id="menu-item-label-orders"]')).to_be_visible()
         assert page.url == f"{server.base}/dashboard/home"
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -33,11 +29,3 @@ def test_the_demo_staff_signs_in_to_saleors_dashboard_and_opens_an_order(browser
         # the customer card (a product name also stands in hidden elements)
         expect(page.get_by_text(order.user_email).first).to_be_visible()
         page.screenshot(path=str(SCREENSHOTS / "dashboard-order.png"), full_page=True)
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def quiet(capsys):
-    yield
-    capsys.readouterr()
