@@ -98,7 +98,14 @@ def feature_demo_loaders():
 def migrate():
     from django.contrib.sites.models import Site
 
-    call_command("migrate", interactive=False, verbosity=0)
+    # Saleor's data migrations queue tasks that run in-process here and log at INFO.
+    saleor_logger = logging.getLogger("saleor")
+    level = saleor_logger.level
+    saleor_logger.setLevel(max(level, logging.WARNING))
+    try:
+        call_command("migrate", interactive=False, verbosity=0)
+    finally:
+        saleor_logger.setLevel(level)
     # On a fresh database a migration leaves a historical Site in Django's process-wide
     # site cache; populatedb would then assign real Menus to a historical SiteSettings.
     Site.objects.clear_cache()
