@@ -41,14 +41,15 @@ def command_demo(args):
     setup_django(settings=DEMO_SETTINGS)
     from .demo.runner import run_demo
 
-    run_demo(host=args.host, port=args.port, serve=not args.no_serve, images=not args.without_images)
+    run_demo(host=args.host, port=args.port, serve=not args.no_serve, images=not args.without_images,
+             dashboard_source=args.dashboard)
 
 
 def command_serve(args):
     setup_django(settings=DEMO_SETTINGS)
     from .demo.runner import run_server
 
-    run_server(host=args.host, port=args.port)
+    run_server(host=args.host, port=args.port, dashboard_source=args.dashboard)
 
 
 def command_manage(args):
@@ -82,6 +83,13 @@ def command_simulator(args):
     simulator_main(args.arguments)
 
 
+def add_dashboard_option(parser):
+    parser.add_argument(
+        "--dashboard", metavar="PATH", default=None,
+        help="Saleor 3.23's built dashboard: saleor-dashboard-3.23.27.tar.gz or its unpacked "
+        "folder (default: $SALEOR_DASHBOARD, else ../shared/saleor/ next to the project)")
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="python -m saleor_plugins",
@@ -95,8 +103,8 @@ def build_parser():
         "demo",
         help="migrate, load demo data and serve Saleor with all plugins",
         description="Migrate, load Saleor's demo catalogue and every feature's demo data, create "
-        "a staff login and serve Saleor with all plugins and the Klarna simulator. "
-        "Re-running reuses the data.",
+        "a staff login and serve Saleor with all plugins, Saleor's dashboard (3.23) and the "
+        "Klarna simulator (where Klarna is installed). Re-running reuses the data.",
     )
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
@@ -104,6 +112,7 @@ def build_parser():
     demo.add_argument(
         "--without-images", action="store_true", help="skip product images (faster first run)"
     )
+    add_dashboard_option(demo)
     demo.set_defaults(handler=command_demo)
 
     serve = commands.add_parser(
@@ -112,6 +121,7 @@ def build_parser():
     )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    add_dashboard_option(serve)
     serve.set_defaults(handler=command_serve)
 
     manage = commands.add_parser(

@@ -184,4 +184,13 @@ def access_token(user) -> str:
 
 
 def authorization_header(user) -> str:
-    return f"JWT {access_token(user)}"
+    return token_header(access_token(user))
+
+
+def token_header(token) -> str:
+    """The Authorization header of a staff or customer JWT (``tokenCreate``'s token)."""
+    return f"JWT {token}"
+
+
+def restore_migration_rows():
+    """Rows a transactional test's flush removes that Saleor needs: none on 2.10.1."""

@@ -306,4 +306,27 @@ def access_token(user) -> str:
 
 
 def authorization_header(user) -> str:
-    return f"Bearer {access_token(user)}"
+    return token_header(access_token(user))
+
+
+def token_header(token) -> str:
+    """The Authorization header of a staff or customer JWT (``tokenCreate``'s token)."""
+    return f"Bearer {token}"
+
+
+def restore_migration_rows():
+    """What Saleor 3.23's data migrations leave and a transactional test's flush removes: the
+    default customer type (every new customer gets it) and the site's settings as row 1
+    (``populatedb`` updates row 1)."""
+    from django.contrib.sites.models import Site
+    from saleor.account.models import CustomerType
+    from saleor.site.models import SiteSettings
+
+    CustomerType.objects.get_or_create(is_default=True, defaults={"name": "Default",
+                                                                  "slug": "default"})
+    Site.objects.clear_cache()
+    row = SiteSettings.objects.filter(site=Site.objects.get_current()).first()
+    if row is not None and row.pk != 1:
+        SiteSettings.objects.filter(pk=1).delete()
+        SiteSettings.objects.filter(pk=row.pk).update(id=1)
+    Site.objects.clear_cache()

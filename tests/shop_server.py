@@ -42,13 +42,16 @@ class ShopServer:
             PYTHONPATH=str(ROOT),
         )
         env.update(self.env)
+        self.process = subprocess.Popen(self.command(), cwd=ROOT, env=env,
+                                        stdout=self.log.open("w"), stderr=subprocess.STDOUT)
+        return self
+
+    def command(self):
         command = [sys.executable, "-m", "saleor_plugins", "manage", "runserver",
                    f"127.0.0.1:{self.port}", "--noreload"]
         if not self.threaded:
             command.append("--nothreading")
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log.open("w"),
-                                        stderr=subprocess.STDOUT)
-        return self
+        return command
 
     def wait_until_serving(self, timeout=60):
         import requests

@@ -1,58 +1,27 @@
 """The till page in headless Chromium (Debian's package, driven by Playwright) against the
 running app and the Klarna simulator. Screenshots go to <state dir>/screenshots/."""
-import os
-import shutil
-import tempfile
-from pathlib import Path
-
 import pytest
 from django.core import mail
 from saleor.order import OrderStatus
 from saleor.order.models import Order
 
-from saleor_plugins.embedded_db import state_dir
 from saleor_plugins.klarna_instore.models import TillSale
 
+from .browser import (  # noqa: F401 (the browser fixture)
+    CHROMIUM,
+    DESKTOP,
+    NEEDS_BROWSER,
+    PHONE,
+    SCREENSHOTS,
+    browser,
+    expect,
+    sync_playwright,
+)
 from .till_helpers import configure_till, till_staff  # noqa: F401 (fixture)
 
-CHROMIUM = "/usr/bin/chromium"
-try:
-    from playwright.sync_api import expect, sync_playwright
-except ImportError:  # pragma: no cover - the test extra installs it
-    expect = sync_playwright = None
-
-pytestmark = [
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"browser tests need Debian's chromium at {CHROMIUM}"),
-    pytest.mark.skipif(sync_playwright is None, reason="browser tests need playwright (test extra)"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = NEEDS_BROWSER + [pytest.mark.django_db(transaction=True)]
 # The page forbids eval (its Content-Security-Policy), so waits use locators, not
-# wait_for_function. Playwright's sync API keeps an event loop on this thread; the Django
-# calls made here (fixtures, assertions) are plain synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-SCREENSHOTS = Path(state_dir()) / "screenshots"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def browser():
-    profile = tempfile.mkdtemp(prefix="till-chromium-")
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
-            viewport=DESKTOP, locale="en-GB",
-        )
-        context.set_default_timeout(60000)  # a loaded CI machine is slow
-        try:
-            yield context
-        finally:
-            context.close()
-            shutil.rmtree(profile, ignore_errors=True)
+# wait_for_function.
 
 
 @pytest.fixture

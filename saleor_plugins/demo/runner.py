@@ -1,4 +1,9 @@
-"""The demo: a Saleor shop with every package plugin, its demo data and the Klarna simulator."""
+"""The demo: a Saleor shop with every package plugin that runs on it, each feature's demo
+data, Saleor's dashboard (3.23) and the Klarna simulator (where Klarna is installed).
+
+What differs between Saleor releases (plugin rows, the staff login, the server) is in the
+platform adapter's ``demo`` module."""
+import io
 import logging
 import os
 import sys
@@ -9,6 +14,9 @@ from django.core.management import call_command
 from django.db import transaction
 
 from ..conf import features
+from ..platform import saleor as platform
+from ..platform import saleor_version
+from . import dashboard
 
 DEMO_STAFF_EMAIL = "admin@example.com"
 DEMO_STAFF_PASSWORD = "admin"
@@ -32,34 +40,43 @@ def load_saleor_catalogue(images=True):
     os.chdir(os.path.dirname(os.path.dirname(saleor.__file__)))
     try:
         options = {} if images else {"withoutimages": True}
-        call_command("populatedb", **options)
+        platform.demo.prepare_catalogue()
+        # populatedb prints a line per object made: keep them out of the demo's output
+        call_command("populatedb", stdout=io.StringIO(), **options)
     finally:
         os.chdir(previous)
+    say(f"Saleor demo catalogue: {Product.objects.count()} products loaded")
+
+
+# How the demo's output names the features (ids as in saleor_plugins.platform.*.FEATURES).
+FEATURE_LABELS = {
+    "discount_rules": "Cart rules (discount_rules)",
+    "loyalty": "Loyalty points (loyalty)",
+    "subscription": "Subscriptions (subscription)",
+    "klarna": "Klarna payment gateway (klarna)",
+    "klarna_instore": "Klarna in-store till (klarna_instore)",
+}
+
+
+def feature_label(name):
+    return FEATURE_LABELS.get(name, name)
 
 
 def activate_package_plugins():
-    """Switch every package plugin on, unless someone has configured it already."""
-    from saleor.plugins.models import PluginConfiguration
-
+    """Switch every package plugin of the installed features on (per channel on 3.23),
+    unless someone has configured it already. The hidden shared plugin has no hooks."""
     from ..core.plugin import package_plugin_classes
 
     for plugin_class in package_plugin_classes():
-        PluginConfiguration.objects.get_or_create(
-            identifier=plugin_class.PLUGIN_ID,
-            defaults={
-                "name": plugin_class.PLUGIN_NAME,
-                "active": True,
-                "configuration": plugin_class.DEFAULT_CONFIGURATION,
-            },
-        )
+        if not plugin_class.HIDDEN:
+            platform.demo.activate_plugin(plugin_class)
 
 
 def ensure_demo_staff():
     from saleor.account.models import User
 
-    user = User.objects.filter(email=DEMO_STAFF_EMAIL).first()
-    if user is None:
-        User.objects.create_superuser(DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD)
+    if not User.objects.filter(email=DEMO_STAFF_EMAIL).exists():
+        platform.demo.create_staff(DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD)
     return DEMO_STAFF_EMAIL, DEMO_STAFF_PASSWORD
 
 
@@ -81,7 +98,14 @@ def feature_demo_loaders():
 def migrate():
     from django.contrib.sites.models import Site
 
-    call_command("migrate", interactive=False, verbosity=0)
+    # Saleor's data migrations queue tasks that run in-process here and log at INFO.
+    saleor_logger = logging.getLogger("saleor")
+    level = saleor_logger.level
+    saleor_logger.setLevel(max(level, logging.WARNING))
+    try:
+        call_command("migrate", interactive=False, verbosity=0)
+    finally:
+        saleor_logger.setLevel(level)
     # On a fresh database a migration leaves a historical Site in Django's process-wide
     # site cache; populatedb would then assign real Menus to a historical SiteSettings.
     Site.objects.clear_cache()
@@ -93,9 +117,9 @@ def quiet_background_task_logs():
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-def run_demo(host="127.0.0.1", port=8000, serve=True, images=True):
+def run_demo(host="127.0.0.1", port=8000, serve=True, images=True, dashboard_source=None):
     quiet_background_task_logs()
-    say("Migrating the database...")
+    say(f"Saleor {saleor_version()}: migrating the database...")
     migrate()
     load_saleor_catalogue(images=images)
     activate_package_plugins()
@@ -105,12 +129,14 @@ def run_demo(host="127.0.0.1", port=8000, serve=True, images=True):
             load_demo_data(say)
         say(f"Demo data for {name}: loaded")
     if serve:
-        run_server(host, port)
+        run_server(host, port, dashboard_source=dashboard_source)
     else:
         say("Demo data ready.")
 
 
 def start_simulator():
+    if "klarna" not in features():
+        return None
     from ..cli import DEMO_SETTINGS
     from ..klarna.demo import DEMO_PASSWORD, DEMO_USERNAME, point_gateway_at
     from ..klarna.payments import simulator_allowed
@@ -125,28 +151,50 @@ def start_simulator():
     return simulator
 
 
-def demo_urls(base, simulator):
-    urls = [("GraphQL API (playground in a browser)", f"{base}/graphql/")]
+def prepare_dashboard(dashboard_source=None):
+    """(URL label, value) of Saleor's dashboard for the output, or None on a platform without."""
+    if not platform.demo.DASHBOARD:
+        return None
+    from ..embedded_db import state_dir
+
+    folder, message = dashboard.prepare(state_dir(), dashboard_source)
+    return folder is not None, message
+
+
+def demo_lines(base, simulator, dashboard_state=None):
+    """The demo's output: (label, value) rows."""
+    lines = [("GraphQL API (playground in a browser)", f"{base}/graphql/")]
+    if dashboard_state is not None:
+        served, message = dashboard_state
+        lines.append(("Saleor Dashboard", f"{base}{dashboard.MOUNT}" if served else message))
     if simulator is not None:
-        urls.append(("Klarna simulator", simulator.url))
-        urls.append(("Klarna simulator SMS outbox", f"{simulator.url}/_sim/outbox"))
-    return urls
+        lines.append(("Klarna simulator", simulator.url))
+        lines.append(("Klarna simulator SMS outbox", f"{simulator.url}/_sim/outbox"))
+    lines.append(("Staff login (e-mail / password)", f"{DEMO_STAFF_EMAIL} / {DEMO_STAFF_PASSWORD}"))
+    shop_channels = platform.demo.channels()
+    if shop_channels:
+        lines.append(("Channels", ", ".join(f"{slug} ({currency})" for slug, currency in shop_channels)))
+    lines.append(("Features switched on", ", ".join(map(feature_label, features())) or "none"))
+    not_ported = platform.demo.NOT_YET_PORTED
+    if not_ported:
+        lines.append((f"Not yet ported to Saleor {saleor_version()}",
+                      ", ".join(map(feature_label, not_ported)) + " (not installed)"))
+    return lines
 
 
-def run_server(host, port):
+def run_server(host, port, dashboard_source=None):
     quiet_background_task_logs()
+    dashboard_state = prepare_dashboard(dashboard_source)
     simulator = start_simulator()
     base = f"http://{host}:{port}"
     say("")
-    say("saleor-plugins demo is running:")
-    for label, url in demo_urls(base, simulator):
-        say(f"  {label:<40} {url}")
-    say(f"  {'Staff login (e-mail / password)':<40} {DEMO_STAFF_EMAIL} / {DEMO_STAFF_PASSWORD}")
+    say(f"saleor-plugins demo is running on Saleor {saleor_version()} ({platform.demo.SERVER}):")
+    for label, value in demo_lines(base, simulator, dashboard_state):
+        say(f"  {label:<40} {value}")
     say("Celery tasks run in-process (no broker). Stop with Ctrl+C.")
     say("")
     try:
-        call_command("runserver", f"{host}:{port}", use_reloader=False)
+        platform.demo.serve(host, port)
     finally:
         if simulator is not None:
             simulator.stop()
-
