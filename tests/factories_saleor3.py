@@ -29,6 +29,7 @@ from saleor.warehouse.models import Stock, Warehouse
 from saleor_plugins.core.plugin import package_plugin_classes
 
 from .factories_common import *  # noqa: F401,F403 (the builders both Saleors share)
+from . import factories_common
 from .factories_common import build_warehouse, next_number, permission
 
 CURRENCY = getattr(settings, "DEFAULT_CURRENCY", "NOK")
@@ -129,6 +130,18 @@ def set_package_plugins_active(active=True):
 
 # --- people and apps ---------------------------------------------------------------------
 
+def create_staff(email=None, permissions=(), password="password"):
+    """A staff user holding ``permissions``, in a group with access to every channel (3.23
+    grants channel access through permission groups only), as a shop's staff is."""
+    from saleor.account.models import Group, User
+
+    user = factories_common.create_staff(email, permissions, password)
+    group, _ = Group.objects.get_or_create(
+        name="Staff: every channel", defaults={"restricted_access_to_channels": False})
+    user.groups.add(group)
+    return User.objects.get(pk=user.pk)  # drop the permission cache
+
+
 def create_app(name="Kundeservice-app", permissions=()):
     """A Saleor app holding ``permissions`` and its token: ``(app, auth_token)``."""
     app = App.objects.create(name=name, is_active=True, identifier=f"app-{next_number()}")
@@ -222,7 +235,7 @@ def create_checkout(user=None, lines=(), email=None, address=None, shipping_meth
     client = GraphQLClient(user)
     created = checkout_helpers.create_checkout(
         client, lines, email=email or (user.email if user else "guest@example.com"),
-        address=checkout_helpers.address_input(address) if address else None, channel=channel)
+        address=checkout_helpers.address_input(address or create_address()), channel=channel)
     if shipping_method is not None:
         checkout_helpers.set_delivery_method(client, created, shipping_method)
     return Checkout.objects.get(token=created["token"])
