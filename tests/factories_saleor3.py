@@ -33,7 +33,9 @@ from . import factories_common
 from .factories_common import build_warehouse, next_number, permission
 
 CURRENCY = getattr(settings, "DEFAULT_CURRENCY", "NOK")
-DEFAULT_CHANNEL_SLUG = "default-channel"
+# not Saleor's "default-channel" (USD, US), which its migrations make unless
+# POPULATE_DEFAULTS is off (tests/settings.py), with a warehouse and zone of its own
+DEFAULT_CHANNEL_SLUG = "fjordbutikken"
 DUMMY_GATEWAY = "mirumee.payments.dummy"
 USER_EMAIL_PLUGIN = "mirumee.notifications.user_email"
 
