@@ -29,10 +29,13 @@ from saleor.warehouse.models import Stock, Warehouse
 from saleor_plugins.core.plugin import package_plugin_classes
 
 from .factories_common import *  # noqa: F401,F403 (the builders both Saleors share)
+from . import factories_common
 from .factories_common import build_warehouse, next_number, permission
 
 CURRENCY = getattr(settings, "DEFAULT_CURRENCY", "NOK")
-DEFAULT_CHANNEL_SLUG = "default-channel"
+# not Saleor's "default-channel" (USD, US), which its migrations make unless
+# POPULATE_DEFAULTS is off (tests/settings.py), with a warehouse and zone of its own
+DEFAULT_CHANNEL_SLUG = "fjordbutikken"
 DUMMY_GATEWAY = "mirumee.payments.dummy"
 USER_EMAIL_PLUGIN = "mirumee.notifications.user_email"
 
@@ -128,6 +131,18 @@ def set_package_plugins_active(active=True):
 
 
 # --- people and apps ---------------------------------------------------------------------
+
+def create_staff(email=None, permissions=(), password="password"):
+    """A staff user holding ``permissions``, in a group with access to every channel (3.23
+    grants channel access through permission groups only), as a shop's staff is."""
+    from saleor.account.models import Group, User
+
+    user = factories_common.create_staff(email, permissions, password)
+    group, _ = Group.objects.get_or_create(
+        name="Staff: every channel", defaults={"restricted_access_to_channels": False})
+    user.groups.add(group)
+    return User.objects.get(pk=user.pk)  # drop the permission cache
+
 
 def create_app(name="Kundeservice-app", permissions=()):
     """A Saleor app holding ``permissions`` and its token: ``(app, auth_token)``."""

@@ -16,6 +16,9 @@ from saleor_plugins.settings import *  # noqa: E402,F401,F403
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEFAULT_FROM_EMAIL = "Shop <shop@example.com>"
+# Saleor 3.23's migrations add a USD "default-channel" with a warehouse, shipping zone,
+# category and product type unless this is off; tests build their own world (factories)
+POPULATE_DEFAULTS = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = ""
