@@ -20,6 +20,21 @@ checkout_completion.ask_when_claimed(
     f"WHERE checkout_token = %s AND order_id IS NULL)")
 
 
+def lock_for_completion(checkout) -> None:
+    """Before a completion evaluates the rules it charges for: lock the rules with a usage
+    limit, then the codes entered on the checkout (the order every path locks them in).
+    The evaluation that fixes the order's price and the uses it reserves then see the same
+    uses by other checkouts: one completing at the same moment either reserved its use
+    before (this one's offer changes and it is refused) or waits for this one."""
+    list(DiscountRule.objects.select_for_update().filter(usage_limit__isnull=False)
+         .order_by("pk").values_list("pk", flat=True))
+    code_ids = list(CheckoutCode.objects.filter(checkout_token=checkout.token)
+                    .values_list("code_id", flat=True))
+    if code_ids:
+        list(DiscountCode.objects.select_for_update().filter(pk__in=code_ids)
+             .order_by("pk").values_list("pk", flat=True))
+
+
 def reserve_uses(checkout, evaluation) -> None:
     """Before payment: take this checkout's uses of limited rules and codes, or refuse."""
     reserve_rule_uses(checkout, evaluation)

@@ -60,6 +60,9 @@ class DiscountRulesPlugin(PackagePlugin):
         from saleor.checkout.error_codes import CheckoutErrorCode
 
         checkout = checkout_info.checkout
+        # Saleor runs this inside the completion's transaction: the locks last until the
+        # uses are reserved
+        uses.lock_for_completion(checkout)
         if rows.write(checkout, facts.evaluate):
             # the order would be made from the prices before the change: the next try gets it
             raise ValidationError(
