@@ -25,8 +25,9 @@ DOMAIN_MODULES = (
 FRAMEWORKS = ("saleor", "django", "graphene", "graphql")
 # the names that tell the installed Saleor apart
 PLATFORM_QUESTIONS = ("adapter_name", "saleor_version", "saleor_release")
-# outside platform/: the state directory is named after the Saleor release (one per venv)
-MAY_ASK = {"embedded_db.py"}
+# outside platform/: the state directory is named after the Saleor release (one per venv);
+# the demo prints the version it serves (and branches on nothing)
+MAY_ASK = {"embedded_db.py", "demo/runner.py"}
 
 
 def imported_modules(path: Path):
