@@ -102,7 +102,7 @@ class World:
 
     def set_address(self, client, checkout, address=ADDRESS):
         payload = client.data(ADDRESS_UPDATE, {"id": checkout["id"], "address": address})
-        assert payload["checkoutShippingAddressUpdate"]["errors"] == []
+        assert payload["checkoutShippingAddressUpdate"]["errors"] == [], payload
 
     def set_quantity(self, client, checkout, variant, quantity):
         payload = client.data(LINES_UPDATE, {"id": checkout["id"], "lines": [
