@@ -63,12 +63,14 @@ class DiscountRulesPlugin(PackagePlugin):
         # Saleor runs this inside the completion's transaction: the locks last until the
         # uses are reserved
         uses.lock_for_completion(checkout)
-        if rows.write(checkout, facts.evaluate):
+        changed, evaluation = rows.write_and_evaluate(checkout, facts.evaluate)
+        if changed:
             # the order would be made from the prices before the change: the next try gets it
             raise ValidationError(
                 _("The cart's offers changed. Check the new total and try again."),
                 code=CheckoutErrorCode.CHECKOUT_NOT_FULLY_PAID.value)
-        evaluation = facts.evaluate(checkout)[0]
+        if evaluation is None:  # the checkout is gone: Saleor answers that itself
+            return previous_value
         uses.reserve_uses(checkout, evaluation)
         orders.remember(checkout, evaluation)
         return previous_value

@@ -120,6 +120,11 @@ def _fresh_delivery(checkout):
 def write(checkout, evaluate) -> bool:
     """Bring the checkout's rows to what the rules give now (``evaluate(checkout)`` →
     evaluation, lines, unit prices); True when anything changed. Idempotent."""
+    return write_and_evaluate(checkout, evaluate)[0]
+
+
+def write_and_evaluate(checkout, evaluate):
+    """``write``, also giving the evaluation the rows now hold (None: no checkout)."""
     from saleor.checkout.models import Checkout
     from saleor.discount import DiscountType, DiscountValueType
     from saleor.discount.models import CheckoutLineDiscount
@@ -128,7 +133,7 @@ def write(checkout, evaluate) -> bool:
         checkout = Checkout.objects.select_for_update(of=("self",)).select_related(
             "channel", "assigned_delivery", "shipping_address").filter(pk=checkout.pk).first()
         if checkout is None:
-            return False
+            return False, None
         evaluation, lines, prices = evaluate(checkout)
         changed = _sync_gift_lines(checkout, evaluation, lines)
         if changed:  # a gift line came or went: the rows follow the lines as they are now
@@ -150,12 +155,7 @@ def write(checkout, evaluate) -> bool:
         if changed:
             checkout.price_expiration = timezone.now()
             checkout.save(update_fields=["price_expiration"])
-    return changed
-
-
-def evaluation_rule_ids(evaluation) -> list:
-    return sorted({applied.rule.id for applied in evaluation.applied})
-
+    return changed, evaluation
 
 
 def nothing_applies(checkout):
