@@ -6,12 +6,14 @@ from saleor.urls import urlpatterns as saleor_urlpatterns
 from .conf import feature_modules, features
 from .graphql.schema import schema
 from .graphql.view import PackageGraphQLView
+from .pages.urls import urlpatterns as page_urlpatterns
 from .platform import saleor
 
 package_urlpatterns = [
     # Keep the name "api": Saleor authenticates app tokens only on reverse("api").
     re_path(r"^graphql/", csrf_exempt(saleor.api.api_view(schema, PackageGraphQLView)), name="api"),
-] + [pattern for module in feature_modules(features(), "urls") for pattern in module.urlpatterns]
+] + page_urlpatterns + [
+    pattern for module in feature_modules(features(), "urls") for pattern in module.urlpatterns]
 
 urlpatterns = package_urlpatterns + [
     pattern for pattern in saleor_urlpatterns if getattr(pattern, "name", None) != "api"

@@ -14,29 +14,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from ..pages.security import secured
 from .plugin import PLUGIN_ID
 
 ASSET_DIR = Path(__file__).resolve().parent / "static" / "klarna_instore"
 ASSET_TYPES = {"till.js": "text/javascript; charset=utf-8",
                "till.css": "text/css; charset=utf-8"}
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "connect-src 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-    "require-trusted-types-for 'script'",
-])
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cross-Origin-Opener-Policy": "same-origin",
-}
 
 
 def script_texts() -> dict:
@@ -84,12 +67,6 @@ def asset_url(name: str) -> str:
     return reverse("till-asset", kwargs={"name": name}) + "?v=" + _asset(name)[1]
 
 
-def _secured(response):
-    for header, value in SECURITY_HEADERS.items():
-        response[header] = value
-    return response
-
-
 def render_asset(request, name):
     if name not in ASSET_TYPES:
         raise Http404
@@ -98,7 +75,7 @@ def render_asset(request, name):
     # versioned URLs never change; an unversioned or old one is checked again each time
     response["Cache-Control"] = ("public, max-age=31536000, immutable"
                                  if request.GET.get("v") == version else "no-cache")
-    return _secured(response)
+    return secured(response)
 
 
 def render_till_page(request):
@@ -125,4 +102,4 @@ def render_till_page(request):
     if requested in dict(languages):
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, requested, samesite="Lax")
     response["Cache-Control"] = "no-store"
-    return _secured(response)
+    return secured(response)

@@ -22,3 +22,13 @@ def graphql_middleware():
     from graphene_django.settings import graphene_settings
 
     return list(graphene_settings.MIDDLEWARE or [])
+
+
+# The staff pages log in with Saleor's own account mutations; 2.10.1 renews the token
+# itself (no refresh token).
+STAFF_LOGIN = {
+    "create": "mutation($email: String!, $password: String!) { tokenCreate(email: $email, "
+              "password: $password) { token errors { field message } } }",
+    "refresh": "mutation($token: String!) { tokenRefresh(token: $token) { token } }",
+    "renewWith": "token",
+}

@@ -35,3 +35,13 @@ def graphql_middleware():
     from django.conf import settings
 
     return [GraphQLView.import_middleware(name) for name in settings.GRAPHQL_MIDDLEWARE or []]
+
+
+# The staff pages log in with Saleor's own account mutations; 3.23's access token lives
+# five minutes and is renewed with the refresh token.
+STAFF_LOGIN = {
+    "create": "mutation($email: String!, $password: String!) { tokenCreate(email: $email, "
+              "password: $password) { token refreshToken errors { field message } } }",
+    "refresh": "mutation($token: String!) { tokenRefresh(refreshToken: $token) { token } }",
+    "renewWith": "refreshToken",
+}
