@@ -14,15 +14,17 @@ SALEOR2_ONLY = {
     "test_faults_klarna.py": NOT_PORTED.format(feature="The Klarna payment gateway"),
     "test_faults_workers.py": NOT_PORTED.format(feature="Subscriptions (renewal workers)"),
     "test_faults_postgres.py": NOT_PORTED.format(feature="Subscriptions (renewal workers)"),
-    # cart rules: 3.23 runs them as rows (test_saleor3_discount_rows.py,
-    # test_saleor3_discount_rules_conditions.py); these test 2.10.1's glue
-    "test_discount_rules_amounts.py": "2.10.1's price hooks, per-unit prices, "
-                                      "saleor.order.emails and recalculate_order",
-    "test_discount_rules_checkout.py": "2.10.1's price hooks and recalculate_order; "
-                                       "saleor.core.permissions (3.23: saleor.permission)",
-    "test_discount_rules_admin.py": "builds on test_discount_rules_checkout's 2.10.1 helpers",
-    "test_discount_rules_codes.py": "2.10.1's plugin manager (get_plugins_manager() and its "
-                                    "price hooks) and saleor.core.permissions",
+    # cart rules: their GraphQL tests (test_discount_rules_admin/_codes/_checkout.py) run on
+    # both; 3.23's rows have their own (test_saleor3_discount_*.py); these test 2.10.1's glue
+    "test_discount_rules_amounts.py": "2.10.1's price hooks under a VAT plugin "
+                                      "(FlatVatSamplePlugin in settings.PLUGINS), per-unit "
+                                      "order prices, recalculate_order and orderUpdateShipping "
+                                      "on a placed order (3.23 edits drafts only), "
+                                      "saleor.order.emails; Klarna (not ported)",
+    "test_discount_rules_price_hooks.py": "2.10.1 prices a checkout through the hooks at "
+                                          "every read, so a rule or plugin change shows at "
+                                          "once; 3.23 writes rows at the checkout's next "
+                                          "change (test_saleor3_discount_rows.py)",
     "test_load_checkout.py": NOT_PORTED.format(feature="Every feature"),
     "test_graphql_arguments.py": NOT_PORTED.format(feature="The till (its models)"),
     "test_csv_export.py": NOT_PORTED.format(feature="Subscriptions"),

@@ -8,7 +8,6 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 from graphene import Node
-from saleor.core.permissions import OrderPermissions
 from saleor.order.models import Order
 
 from saleor_plugins.core.permissions import DiscountRulePermissions
@@ -16,15 +15,18 @@ from saleor_plugins.discount_rules import rules
 from saleor_plugins.discount_rules.models import CodeRedemption, DiscountCode, DiscountRule
 
 from . import factories
-from .graphql_client import GraphQLClient
-from .test_discount_rules_checkout import (
+from .cart_rules_helpers import (
     CODE_ADD,
+    DECIMAL,
     amount,
     checkout_with_shipping,
     make_rule,
+    order_of,
+    order_staff,
     pay_and_complete,
     read,
 )
+from .graphql_client import GraphQLClient
 
 CODE_ADD_WHY = """
 mutation($checkoutId: ID!, $code: String!) {
@@ -36,12 +38,12 @@ mutation($checkoutId: ID!, $code: String!) {
 }"""
 CANCEL = """mutation($id: ID!) { orderCancel(id: $id) {
     order { status } orderErrors { field message code } } }"""
-REFUND = """mutation($id: ID!, $amount: Decimal!) { orderRefund(id: $id, amount: $amount) {
-    order { paymentStatus } orderErrors { field message code } } }"""
+REFUND = f"""mutation($id: ID!, $amount: {DECIMAL}!) {{ orderRefund(id: $id, amount: $amount) {{
+    order {{ paymentStatus }} orderErrors {{ field message code }} }} }}"""
 
 
 def staff():
-    return GraphQLClient(factories.create_staff(permissions=[OrderPermissions.MANAGE_ORDERS]))
+    return order_staff()
 
 
 def single_use_offer():
@@ -62,7 +64,7 @@ def order_with_code(client, shop):
     assert total == Decimal("415.50")  # 525.50 - 100 - 10
     completed = pay_and_complete(client, checkout, total)
     assert completed["checkoutErrors"] == []
-    return Order.objects.get(token=completed["order"]["token"])
+    return order_of(completed)
 
 
 def counts(code, *rule_list):
@@ -73,8 +75,6 @@ def counts(code, *rule_list):
 
 def test_item15_01_cancelling_an_order_gives_its_code_and_limit_uses_back_once(
         api, all_plugins_active, shop, customer):
-    from saleor.plugins.manager import get_plugins_manager
-
     welcome, code, limited = single_use_offer()
     client = api(customer)
     first = order_with_code(client, shop)
@@ -91,7 +91,7 @@ def test_item15_01_cancelling_an_order_gives_its_code_and_limit_uses_back_once(
     assert counts(code, welcome, limited) == (1, 1, 1)
     # Saleor fires the hooks again (order_updated after every change): given back once only
     first.refresh_from_db()
-    manager = get_plugins_manager()
+    manager = factories.plugins_manager()
     for _ in range(2):
         manager.order_cancelled(first)
         manager.order_updated(first)
@@ -127,7 +127,6 @@ def test_item15_01_a_fully_refunded_order_gives_its_uses_back_a_partly_refunded_
 def test_item15_01_concurrent_cancel_hooks_give_the_uses_back_once(shop, customer,
                                                                   all_plugins_active):
     from saleor.order import OrderStatus
-    from saleor.plugins.manager import get_plugins_manager
 
     welcome, code, limited = single_use_offer()
     first = order_with_code(GraphQLClient(customer), shop)
@@ -139,7 +138,7 @@ def test_item15_01_concurrent_cancel_hooks_give_the_uses_back_once(shop, custome
         try:
             order = Order.objects.get(pk=first.pk)
             barrier.wait()
-            get_plugins_manager().order_cancelled(order)
+            factories.plugins_manager().order_cancelled(order)
         finally:
             connection.close()
 
