@@ -114,6 +114,16 @@ def checkout_with_shipping(client, shop, lines=None):
     return checkout
 
 
+def another_checkout(customer, shop) -> dict:
+    """One more open checkout of ``customer`` (the same lines and shipping), ``{id, token}``:
+    Saleor 2.10.1's checkoutCreate would give a logged-in customer their open one again."""
+    from graphene import Node
+
+    checkout = factories.create_checkout(user=customer, lines=[(shop.coffee, 3), (shop.mug, 1)],
+                                         shipping_method=shop.shipping_method)
+    return {"id": Node.to_global_id("Checkout", checkout.token), "token": str(checkout.token)}
+
+
 def read(client, checkout) -> dict:
     """The checkout as the storefront reads it (totals, codes, applied rules)."""
     return client.data(CHECKOUT, {"token": checkout["token"]})["checkout"]
