@@ -113,6 +113,22 @@ def test_staff_operations_need_the_package_permission(api, manager, who, name, q
         assert unchanged()
 
 
+@pytest.mark.parametrize("permissions", [(), (DiscountRulePermissions.MANAGE_DISCOUNT_RULES,)],
+                         ids=["without", "with"])
+def test_saleor_apps_manage_rules_with_the_package_permission(db, permissions):
+    from .graphql_client import GraphQLClient
+
+    _app, token = factories.create_app("Kampanje-app", permissions)
+    content = GraphQLClient(app_token=token).execute(RULE_CREATE, {"input": {
+        "name": "Sommer", "kind": "PERCENTAGE", "value": "10"}})
+    if permissions:
+        assert content["data"]["discountRuleCreate"]["discountRuleErrors"] == []
+        assert content["data"]["discountRuleCreate"]["rule"]["kind"] == "PERCENTAGE"
+    else:
+        assert is_permission_denied(content), content
+    assert DiscountRule.objects.filter(name="Sommer").exists() == bool(permissions)
+
+
 def test_create_rule_with_conditions(api, manager, shop):
     result = api(manager).data(RULE_CREATE, {"input": {
         "name": "Gratis frakt over 500 kr til Norge", "kind": "FREE_SHIPPING", "isPublic": True,

@@ -1,5 +1,6 @@
 """Issue 15, items 1 and 2: a cancelled or refunded order gives its code and limit uses back
-(once), and a code that cannot apply is refused saying why."""
+(once), and a code that cannot apply is refused saying why; a code taken off a checkout
+(Saleor 2.10.1 and 3.23, the world from ``tests.factories``)."""
 import datetime
 import threading
 from decimal import Decimal
@@ -19,6 +20,7 @@ from .cart_rules_helpers import (
     CODE_ADD,
     DECIMAL,
     amount,
+    another_checkout,
     checkout_with_shipping,
     make_rule,
     order_of,
@@ -265,3 +267,46 @@ def test_item15_02_a_code_whose_cart_does_not_qualify_yet_is_kept_with_what_is_m
     norwegian = GraphQLClient(customer, language="nb")
     said = add_code(norwegian, checkout, "STOR", CODE_ADD_WHY)
     assert said["missingConditions"][1]["message"] == "Send til Sverige."
+
+
+CODE_REMOVE = """
+mutation($checkoutId: ID!, $code: String!) {
+  checkoutDiscountCodeRemove(checkoutId: $checkoutId, code: $code) {
+    checkout { totalPrice { gross { amount } } }
+    discountRuleErrors { field message code }
+  }
+}"""
+
+
+def remove_code(client, checkout, code):
+    return client.data(CODE_REMOVE, {"checkoutId": checkout["id"], "code": code}
+                       )["checkoutDiscountCodeRemove"]
+
+
+def test_a_code_taken_off_the_checkout_takes_its_offer_and_its_hold_with_it(
+        api, all_plugins_active, shop, customer):
+    welcome, code, _limited = single_use_offer()
+    client = api(customer)
+    checkout = checkout_with_shipping(client, shop)
+    assert add_code(client, checkout, "VELKOMMEN")["discountRuleErrors"] == []
+    assert amount(read(client, checkout)["totalPrice"]["gross"]["amount"]) == Decimal("415.50")
+    # only the checkout's customer may take it off
+    stranger = remove_code(api(factories.create_customer()), checkout, "VELKOMMEN")
+    assert stranger["discountRuleErrors"] == [
+        {"field": "checkoutId", "code": "NOT_FOUND", "message": "Couldn't find the checkout."}]
+    assert read(client, checkout)["discountCodes"] == ["VELKOMMEN"]
+    removed = remove_code(client, checkout, " velkommen ")
+    assert removed["discountRuleErrors"] == []
+    shown = read(client, checkout)
+    assert shown["discountCodes"] == []
+    assert [r["name"] for r in shown["discountRules"]] == ["To ganger"]
+    assert amount(shown["totalPrice"]["gross"]["amount"]) == Decimal("515.50")
+    assert not CodeRedemption.objects.filter(code=code, order__isnull=True).exists()
+    # a code that is not on the checkout: nothing to take off, nothing refused
+    assert remove_code(client, checkout, "VELKOMMEN")["discountRuleErrors"] == []
+    # the once-per-customer code is free for the customer's other checkout
+    other = another_checkout(customer, shop)
+    assert add_code(client, other, "VELKOMMEN")["discountRuleErrors"] == []
+    assert sorted(r["name"] for r in read(client, other)["discountRules"]) == [
+        "To ganger", "Velkommen"]
+    assert counts(code, welcome) == (0, 0)
