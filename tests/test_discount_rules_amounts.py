@@ -21,7 +21,7 @@ from saleor_plugins.discount_rules import rules
 from saleor_plugins.klarna.models import KlarnaOrder
 
 from . import factories
-from .cart_rules_helpers import amount, checkout_with_shipping, make_rule, pay_and_complete
+from .cart_rules_helpers import checkout_with_shipping, make_rule, pay_and_complete
 from .checkout_helpers import SHIPPING_UPDATE, create_checkout
 from .test_discount_rules_checkout import FLOWS, order_with_rule
 
@@ -92,6 +92,20 @@ def three_coffees(client, shop):
     })["checkoutShippingMethodUpdate"]
     assert result["checkoutErrors"] == []
     return checkout
+
+
+def paid_through_klarna(client, checkout, klarna, total):
+    """``checkout`` paid with Klarna (the simulator authorizes) for ``total``: the order and
+    Klarna's copy of it."""
+    from .test_klarna_gateway import open_session, pay
+
+    checkout["total"] = total
+    session = open_session(client, checkout)
+    assert money(session["amount"]["amount"]) == total
+    completed = pay(client, checkout, klarna.authorize(session["sessionId"]))
+    assert completed["checkoutErrors"] == []
+    order = Order.objects.get(token=completed["order"]["token"])
+    return order, klarna.orders[KlarnaOrder.objects.get(order=order).klarna_order_id]
 
 
 def staff_client(api):
@@ -219,20 +233,12 @@ def test_item15_06_the_order_confirmation_names_each_rule_with_its_signed_amount
 
 def test_item15_06_klarna_gets_each_rule_as_a_named_discount_or_surcharge_line(
         api, all_plugins_active, klarna_gateway, klarna, shop, customer, vat, included):
-    from .test_klarna_gateway import open_session, pay
-
     vat(included)
     make_rule(rules.FIXED, "50.00", name="Sommer")
     make_rule(rules.FIXED, "29.00", rules.SURCHARGE, name="Gebyr")
     client = api(customer)
-    checkout = three_coffees(client, shop)
-    checkout["total"] = Decimal("415.00")
-    session = open_session(client, checkout)
-    assert money(session["amount"]["amount"]) == checkout["total"]
-    completed = pay(client, checkout, klarna.authorize(session["sessionId"]))
-    assert completed["checkoutErrors"] == []
-    order = Order.objects.get(token=completed["order"]["token"])
-    remote = klarna.orders[KlarnaOrder.objects.get(order=order).klarna_order_id]
+    order, remote = paid_through_klarna(client, three_coffees(client, shop), klarna,
+                                        Decimal("415.00"))
     lines = [(l["type"], l["name"], l["total_amount"]) for l in remote["order_lines"]]
     assert sorted(lines) == sorted([
         ("physical", "Kaffe Fjell", 38700), ("shipping_fee", shop.shipping_method.name, 4900),
@@ -254,7 +260,7 @@ def test_staff_changing_the_shipping_of_an_order_keep_what_its_rules_did(
         "order": order_id, "method": Node.to_global_id("ShippingMethod", shop.shipping_method.pk)}
     )["orderUpdateShipping"]
     assert recalculated["orderErrors"] == []
-    assert amount(recalculated["order"]["total"]["gross"]["amount"]) == total
+    assert money(recalculated["order"]["total"]["gross"]["amount"]) == total
     if kind == rules.FREE_SHIPPING:
         assert recalculated["order"]["shippingPrice"]["gross"]["amount"] == 0
 
@@ -283,9 +289,9 @@ def test_vat_inclusive_shops_discount_gross_exclusive_shops_net(
     shown = client.data("""query($token: UUID!) { checkout(token: $token) {
         totalPrice { net { amount } gross { amount } }
         discountRules { amount { amount } } } }""", {"token": checkout["token"]})["checkout"]
-    assert amount(shown["totalPrice"]["net"]["amount"]) == net
-    assert amount(shown["totalPrice"]["gross"]["amount"]) == gross
-    assert amount(shown["discountRules"][0]["amount"]["amount"]) == change
+    assert money(shown["totalPrice"]["net"]["amount"]) == net
+    assert money(shown["totalPrice"]["gross"]["amount"]) == gross
+    assert money(shown["discountRules"][0]["amount"]["amount"]) == change
     completed = pay_and_complete(client, checkout, gross)
     assert completed["checkoutErrors"] == []
     order = Order.objects.get(token=completed["order"]["token"])
@@ -297,21 +303,11 @@ def test_vat_inclusive_shops_discount_gross_exclusive_shops_net(
 
 def test_klarna_charges_what_the_rules_leave(api, all_plugins_active, klarna_gateway, shop,
                                               customer, klarna):
-    from saleor_plugins.klarna.models import KlarnaOrder
-
-    from .test_klarna_gateway import open_session, pay
-
     make_rule(rules.FIXED, "50.00", name="Femti")
     make_rule(rules.FREE_SHIPPING, name="Fri frakt")
     client = api(customer)
-    checkout = checkout_with_shipping(client, shop)
-    checkout["total"] = Decimal("426.50")  # 387.00 + 89.50 - 50.00, shipping free
-    session = open_session(client, checkout)
-    assert amount(session["amount"]["amount"]) == checkout["total"]
-    completed = pay(client, checkout, klarna.authorize(session["sessionId"]))
-    assert completed["checkoutErrors"] == []
-    order = Order.objects.get(token=completed["order"]["token"])
-    remote = klarna.orders[KlarnaOrder.objects.get(order=order).klarna_order_id]
+    order, remote = paid_through_klarna(  # 387.00 + 89.50 - 50.00, shipping free
+        client, checkout_with_shipping(client, shop), klarna, Decimal("426.50"))
     assert remote["order_amount"] == 42650 == int(order.total.gross.amount * 100)
     # the products at their prices, the rule as its own named line (shipping is free)
     assert [(line["type"], line["name"], line["total_amount"]) for line in remote["order_lines"]
