@@ -38,8 +38,9 @@ SALEOR2_ONLY = {
     "test_checkout_rows.py": "2.10.1's per-request query sharing of the price hooks",
     "test_task_publishing.py": "2.10.1 queues its tasks inside transactions (3.23 on commit)",
     "test_celery_worker.py": NOT_PORTED.format(feature="Every feature with tasks"),
-    "test_app_actors.py": "only operations of features not ported to Saleor 3.23 yet "
-                          "(loyalty, subscriptions, the till, cart rules)",
+    "test_app_actors.py": "operations of features not ported to Saleor 3.23 yet (loyalty, "
+                          "subscriptions, the till); an app managing cart rules is tested on "
+                          "both in test_discount_rules_admin.py",
     "test_emails.py": "Saleor 2.10.1's own e-mails (its wheel ships no templates: the package "
                       "supplies them); 3.23's e-mail plugins bring their own templates "
                       "(test_checkout_flow.py checks 3.23's order confirmation)",
