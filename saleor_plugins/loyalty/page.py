@@ -6,7 +6,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from ..pages import assets
-from ..pages.rendering import render_staff_page
+from ..pages.rendering import page_language, render_staff_page
 from . import program
 
 ASSETS = assets.register("loyalty", Path(__file__).resolve().parent / "static" / "loyalty")
@@ -68,6 +68,7 @@ def script_texts() -> dict:
 
 
 def render_loyalty_page(request):
+    page_language(request)  # the texts below are translated into the page's language
     return render_staff_page(
         request, "loyalty/staff_page.html", title=_("Loyalty points"),
         permission="MANAGE_LOYALTY", asset_group=ASSETS, script="loyalty.js",
