@@ -71,6 +71,7 @@
   function signed(points) {
     return num(points > 0 ? "+" + points : String(points), points < 0 ? "minus" : "plus");
   }
+  function day(iso) { return iso ? P.date(iso.slice(0, 10)) : DASH; }
   function fullName(c) { return [c.firstName, c.lastName].join(" ").trim() || c.email; }
   function pager(box, page, hasNext, go) {
     P.clear(box);
@@ -134,7 +135,7 @@
         $("stat-pending").textContent = String(a.pending);
         $("stat-value").textContent = P.money(a.value.amount, a.value.currency);
         $("stat-expiring").textContent = String(a.pointsExpiringSoon);
-        $("stat-next-expiry").textContent = a.nextExpiry ? P.date(a.nextExpiry) : DASH;
+        $("stat-next-expiry").textContent = day(a.nextExpiry);
         var status = $("account-status");
         status.textContent = a.excluded ? t("excluded") : t("included");
         status.className = "badge " + (a.excluded ? "off" : "on");
@@ -150,7 +151,7 @@
       var details = [];
       if (e.kind === "ADJUST" && e.reason) { details.push(e.reason); }
       if (e.staffEmail || e.appName) { details.push(t("by", {who: e.staffEmail || e.appName})); }
-      if (e.expiresAt && e.points > 0) { details.push(t("expires", {date: P.date(e.expiresAt)})); }
+      if (e.expiresAt && e.points > 0) { details.push(t("expires", {date: day(e.expiresAt)})); }
       body.appendChild(row(table, [
         P.date(e.createdAt), t("kind." + e.kind),
         el("span", {class: "badge" + (e.status === "POSTED" ? " on" : ""), text: t("status." + e.status)}),
@@ -173,7 +174,7 @@
         orders.slice(0, PAGE).forEach(function (o) {
           var l = o.loyalty || {};
           body.appendChild(row(table, [
-            t("orderNumber", {number: o.number}), P.date(o.createdAt),
+            t("orderNumber", {number: o.number}), day(o.createdAt),
             num(P.money(o.total.amount, o.total.currency)), num(l.pointsEarned),
             l.earnedStatus ? t("status." + l.earnedStatus) : DASH,
             num(o.loyalty ? l.pointsRedeemed + " (" +
