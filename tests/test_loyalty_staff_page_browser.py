@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from saleor_plugins.core.permissions import LoyaltyPermissions
+from saleor_plugins.loyalty import ledger
 from saleor_plugins.loyalty.models import LedgerEntry, LoyaltyAccount, ProductPointsSetting
 from saleor_plugins.loyalty.models import ProductReview
 
@@ -74,6 +75,10 @@ def test_staff_manage_points_reviews_and_products(browser, loyalty_app, api, sho
     log_in(page, loyalty_app.url, staff)
     expect(page.locator("#page-who")).to_have_text(staff.email)
 
+    page.fill("#customer-search", "k")  # too short: the API's typed error at the field
+    page.press("#customer-search", "Enter")
+    expect(page.locator("#customer-search + .field-error")).to_have_text(
+        "Type at least 2 characters.")
     open_customer(page, "kari", customer.email)
     expect(page.locator("#account-title")).to_have_text(customer.email)
     expect(page.locator("#stat-balance")).to_have_text("576")  # 100 given, 476 for the order
@@ -141,12 +146,19 @@ def test_staff_manage_points_reviews_and_products(browser, loyalty_app, api, sho
     assert LoyaltyAccount.objects.get(user=customer).excluded is True
 
     # in German once the page has filled itself: nothing left in English
+    for number in range(9):  # 12 entries: two pages of the ledger
+        ledger.adjust(account, 1, f"Goodwill {number}", staff)
     page.goto(loyalty_app.url + "/staff/loyalty/?lang=de")
     page.wait_for_selector("#page:not(.hidden)")  # still logged in
     page.select_option("#review-status", "APPROVED")
     expect(page.locator("#review-list tbody")).to_contain_text("Beste kaffen")
     open_customer(page, "kari", customer.email)
-    expect(page.locator("#ledger tbody tr").first).to_contain_text("Damaged parcel")
+    expect(page.locator("#ledger tbody tr").first).to_contain_text("Goodwill 8")
+    expect(page.locator("#ledger tbody tr")).to_have_count(10)
+    page.locator("#ledger-pager button", has_text="Weiter").click()
+    expect(page.locator("#ledger-pager")).to_contain_text("Seite 2")
+    expect(page.locator("#ledger tbody tr")).to_have_count(2)
+    expect(page.locator("#ledger tbody tr").first).to_contain_text("Einkauf")
     page.locator("#orders tbody tr").first.wait_for()
     page.fill("#product-search", "kaffe")
     page.press("#product-search", "Enter")
