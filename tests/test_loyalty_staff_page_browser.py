@@ -131,6 +131,8 @@ def test_staff_manage_points_reviews_and_products(browser, loyalty_app, api, sho
     setting = ProductPointsSetting.objects.get(product=shop.coffee.product)
     assert setting.earns_points is False and setting.redeemable is True
 
+    # the pictures for the README without the passing message over them
+    page.evaluate("document.getElementById('page-message').classList.add('hidden')")
     page.evaluate("window.scrollTo(0, 0)")
     shot(page, "loyalty-desktop", "loyalty-1280.png")
     page.set_viewport_size(PHONE)
