@@ -115,6 +115,7 @@ def test_staff_manage_points_reviews_and_products(browser, loyalty_app, api, sho
     expect(page.locator("#page-message")).to_contain_text(
         "Review approved. Its author holds 25 points for it.")
     expect(page.locator("#review-list tbody")).not_to_contain_text("Beste kaffen")
+    expect(page.locator("#review-status")).to_be_focused()  # the queue is empty now
     review.refresh_from_db()
     assert review.status == ProductReview.APPROVED
     assert LoyaltyAccount.objects.get(user=reviewer).balance == 25

@@ -259,7 +259,11 @@
         if (result.loyaltyErrors.length) { P.message(result.loyaltyErrors[0].message, true); return; }
         P.message(approve ? t("approved", {points: result.pointsAwarded}) : t("rejected"));
         // the author's points changed: refresh the open customer too
-        return Promise.all([loadReviews(), account.userId ? loadAccount() : null]);
+        return Promise.all([loadReviews(), account.userId ? loadAccount() : null]).then(function () {
+          // the moderated row is gone: keyboard users go on with the next review
+          var next = document.querySelector("#review-list tbody button") || $("review-status");
+          next.focus();
+        });
       });
     }).catch(failed(null));
   }
