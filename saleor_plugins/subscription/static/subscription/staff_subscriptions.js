@@ -1,0 +1,502 @@
+/* Subscriptions for staff (MANAGE_SUBSCRIPTIONS): the list, one subscription and its actions,
+ * upcoming orders, picking lists, plans and holidays. Only the package's GraphQL API. */
+(function () {
+  "use strict";
+  var P = window.StaffPage, el = P.el, t = P.t, $ = P.$;
+  var PAGE_SIZE = P.config.pageSize || 20;
+  var ERRORS = "subscriptionErrors { field message code }";
+  var SUB_FIELDS = "id status customerEmail productName variantName sku quantity interval " +
+    "nextDeliveryDate nextOrderDate pausedUntil billing renewalTotal { amount currency } " +
+    "shippingAddress { firstName lastName }";
+  var Q = {
+    list: "query($filter: ProductSubscriptionFilterInput, $first: Int, $offset: Int) { " +
+      "productSubscriptions(filter: $filter, first: $first, offset: $offset) { " + SUB_FIELDS + " } }",
+    one: "query($id: ID!) { productSubscription(id: $id) { " + SUB_FIELDS +
+      " plan { name } pricingMode deliveriesTotal deliveriesMade unitPrice { amount currency } " +
+      "renewalUnitPrice { amount currency } shippingPrice { amount currency } shippingMethodName " +
+      "shippingAddress { firstName lastName streetAddress1 streetAddress2 postalCode city " +
+      "country { code } } comment firstOrderId createdAt " +
+      "renewals { cycle deliveryDate status orderId failedDays retryOn } } }",
+    forecast: "query($start: Date!, $end: Date!) { subscriptionForecast(start: $start, end: $end) " +
+      "{ orderDate deliveryDate cycle amount { amount currency } subscription { id customerEmail " +
+      "productName variantName quantity shippingAddress { firstName lastName } } } }",
+    picking: "query($d: Date!) { subscriptionPickingList(deliveryDate: $d) { deliveryDate " +
+      "customers { name email address comments items { sku name quantity sources } } } }",
+    document: "query($d: Date!, $f: PickingListFormat!) { subscriptionPickingListDocument(" +
+      "deliveryDate: $d, format: $f) { filename contentType contentBase64 } }",
+    plans: "{ subscriptionPlans { id name productId variantId intervals pricingMode " +
+      "firstOrderDiscount laterOrderDiscount deliveries maxDeliveries isActive } }",
+    products: "query($q: String) { products(first: 20, filter: {search: $q}) { edges { node { id name } } } }",
+    planCreate: "mutation($input: SubscriptionPlanInput!) { subscriptionPlanCreate(input: $input) " +
+      "{ plan { id } " + ERRORS + " } }",
+    planUpdate: "mutation($id: ID!, $input: SubscriptionPlanInput!) { subscriptionPlanUpdate(" +
+      "id: $id, input: $input) { plan { id } " + ERRORS + " } }",
+    planDelete: "mutation($id: ID!) { subscriptionPlanDelete(id: $id) { ok " + ERRORS + " } }",
+    holidays: "{ subscriptionHolidays { date name } }",
+    holidayAdd: "mutation($date: Date!, $name: String) { subscriptionHolidayAdd(date: $date, " +
+      "name: $name) { holiday { date } " + ERRORS + " } }",
+    holidayDelete: "mutation($date: Date!) { subscriptionHolidayDelete(date: $date) { ok " +
+      ERRORS + " } }"
+  };
+  var ACTIONS = {
+    pause: ["productSubscriptionPause", "$id: ID!, $until: Date!", "id: $id, until: $until"],
+    resume: ["productSubscriptionResume", "$id: ID!", "id: $id"],
+    skip: ["productSubscriptionSkipNext", "$id: ID!", "id: $id"],
+    renew: ["productSubscriptionRenewNow", "$id: ID!", "id: $id"],
+    cancel: ["productSubscriptionCancel", "$id: ID!", "id: $id"]
+  };
+  var list = {offset: 0, filter: {}}, current = null, plans = [], editing = null;
+
+  function iso(d) {
+    return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" +
+      String(d.getDate()).padStart(2, "0");
+  }
+  function inDays(n) { var d = new Date(); d.setDate(d.getDate() + n); return iso(d); }
+  function customerName(sub) {
+    var a = sub.shippingAddress || {};
+    var name = [a.firstName, a.lastName].filter(Boolean).join(" ");
+    return name ? name + " (" + sub.customerEmail + ")" : sub.customerEmail;
+  }
+  function productName(sub) {
+    return sub.variantName ? sub.productName + " (" + sub.variantName + ")" : sub.productName;
+  }
+  function status(code) {
+    var on = code === "ACTIVE", off = code === "CANCELLED" || code === "PAYMENT_REQUIRED";
+    return el("span", {class: "badge" + (on ? " on" : off ? " off" : ""), text: t("status_" + code)});
+  }
+  function cell(label, content, cls) {
+    return el("td", {"data-label": label, class: cls || null},
+      [typeof content === "string" || typeof content === "number" ? String(content) : content]);
+  }
+  function amount(m) { return m ? P.money(m.amount, m.currency) : ""; }
+  function orderNumber(id) {
+    try { return "#" + atob(id).split(":").pop(); } catch (e) { return id; }
+  }
+  // top-level errors of a query: the arguments' problems beside their inputs
+  function queryFailed(form) {
+    return function (failure) {
+      if (!failure || !failure.errors) { P.message(t("error"), true); return; }
+      P.showErrors(form, failure.errors.map(function (e) {
+        var ext = e.extensions || {};
+        return {field: ext.field || null, message: e.message};
+      }));
+    };
+  }
+  function known(key, otherwise) { return P.config.texts[key] === undefined ? otherwise : t(key); }
+  function payloadOf(data) { return data[Object.keys(data)[0]]; }
+
+  // -- views ----------------------------------------------------------------------------
+  var loaders = {};
+  function route() {
+    var hash = window.location.hash.slice(1) || "list", view = hash.split("/")[0];
+    if (!$("view-" + view)) { view = "list"; }
+    Array.prototype.forEach.call(document.querySelectorAll("main section[data-view]"), function (s) {
+      P.show(s, s.getAttribute("data-view") === view);
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".subs-tabs a"), function (a) {
+      var here = a.getAttribute("data-view") === (view === "detail" ? "list" : view);
+      if (here) { a.setAttribute("aria-current", "page"); } else { a.removeAttribute("aria-current"); }
+    });
+    if (loaders[view]) { loaders[view](hash.split("/").slice(1).join("/")); }
+  }
+  function focusHeading(id) { var h = $(id); if (h) { h.setAttribute("tabindex", "-1"); h.focus(); } }
+
+  // -- the list --------------------------------------------------------------------------
+  function readFilter() {
+    var filter = {};
+    if ($("filter-status").value) { filter.status = [$("filter-status").value]; }
+    ["product", "customer"].forEach(function (name) {
+      var value = $("filter-" + name).value.trim();
+      if (value) { filter[name] = value; }
+    });
+    if ($("filter-from").value) { filter.nextDeliveryFrom = $("filter-from").value; }
+    if ($("filter-to").value) { filter.nextDeliveryTo = $("filter-to").value; }
+    return filter;
+  }
+  function loadList() {
+    var rows = $("list-rows");
+    return P.gql(Q.list, {filter: list.filter, first: PAGE_SIZE + 1, offset: list.offset})
+      .then(function (data) {
+        var found = data.productSubscriptions, more = found.length > PAGE_SIZE;
+        P.clear(rows);
+        found.slice(0, PAGE_SIZE).forEach(function (sub) {
+          rows.appendChild(el("tr", {}, [
+            cell(t("customer"), customerName(sub)),
+            cell(t("product"), productName(sub) + " × " + sub.quantity),
+            cell(t("interval"), sub.interval),
+            cell(t("nextDelivery"), P.date(sub.nextDeliveryDate)),
+            cell(t("statusLabel"), status(sub.status)),
+            cell(t("nextCharge"), amount(sub.renewalTotal), "num"),
+            cell("", el("a", {href: "#detail/" + encodeURIComponent(sub.id), class: "button",
+              text: t("open"), "aria-label": t("openOf", {name: customerName(sub)})}))
+          ]));
+        });
+        P.show($("list-empty"), found.length === 0);
+        $("list-prev").disabled = list.offset === 0;
+        $("list-next").disabled = !more;
+        $("list-page").textContent = found.length ? t("rows", {
+          first: list.offset + 1, last: list.offset + Math.min(found.length, PAGE_SIZE)}) : "";
+      }, queryFailed($("list-filters")));
+  }
+  loaders.list = function () { loadList(); };
+
+  // -- one subscription --------------------------------------------------------------------
+  function fact(list, term, value) {
+    if (value === null || value === undefined || value === "") { return; }
+    list.appendChild(el("div", {}, [el("dt", {text: term}), el("dd", {}, [value])]));
+  }
+  function paymentState(sub) {
+    var last = sub.renewals.length ? sub.renewals[sub.renewals.length - 1] : null;
+    if (sub.status === "PAYMENT_REQUIRED") { return t("payNeedsMethod"); }
+    if (last && last.status === "RETRYING") {
+      return t("payRetrying", {date: P.date(last.retryOn), days: last.failedDays});
+    }
+    if (last && last.status === "UNRESOLVED") { return t("payUnresolved"); }
+    return sub.billing === "MONTHLY" ? t("payMonthly") : t("payPerDelivery");
+  }
+  function showDetail(sub) {
+    current = sub;
+    $("detail-title").textContent = productName(sub) + " – " + customerName(sub);
+    var facts = P.clear($("detail-facts")), a = sub.shippingAddress;
+    fact(facts, t("statusLabel"), status(sub.status));
+    fact(facts, t("plan"), sub.plan ? sub.plan.name : t("noPlan"));
+    fact(facts, t("interval"), sub.interval + " · " + t("quantityOf", {quantity: sub.quantity}));
+    fact(facts, t("pricing"), t("pricing_" + sub.pricingMode));
+    fact(facts, t("nextOrder"), P.date(sub.nextOrderDate));
+    fact(facts, t("nextDelivery"), P.date(sub.nextDeliveryDate));
+    if (sub.pausedUntil) { fact(facts, t("pausedUntil"), P.date(sub.pausedUntil)); }
+    fact(facts, t("deliveries"), sub.deliveriesTotal
+      ? t("deliveriesOf", {made: sub.deliveriesMade, total: sub.deliveriesTotal})
+      : t("deliveriesMade", {made: sub.deliveriesMade}));
+    fact(facts, t("nextCharge"), amount(sub.renewalTotal) + " (" + t("shippingIncluded",
+      {shipping: amount(sub.shippingPrice)}) + ")");
+    fact(facts, t("payment"), paymentState(sub));
+    fact(facts, t("shipping"), sub.shippingMethodName);
+    if (a) {
+      fact(facts, t("address"), [a.streetAddress1, a.streetAddress2, [a.postalCode, a.city].join(" "),
+        a.country && a.country.code].filter(Boolean).join(", "));
+    }
+    fact(facts, t("comment"), sub.comment || t("noComment"));
+    fact(facts, t("since"), P.date(sub.createdAt));
+    var ended = sub.status === "CANCELLED" || sub.status === "COMPLETED";
+    $("action-pause").disabled = $("pause-until").disabled = ended;
+    $("action-skip").disabled = $("action-cancel").disabled = ended;
+    $("action-resume").disabled = sub.status !== "PAUSED" && sub.status !== "PAYMENT_REQUIRED";
+    $("action-renew").disabled = sub.status !== "ACTIVE";
+    var rows = P.clear($("detail-orders"));
+    if (sub.firstOrderId) {
+      rows.appendChild(el("tr", {}, [cell(t("delivery"), t("firstOrder")),
+        cell(t("deliveryDay"), P.date(sub.createdAt)), cell(t("payment"), t("renewal_PAID")),
+        cell(t("order"), orderNumber(sub.firstOrderId))]));
+    }
+    sub.renewals.forEach(function (r) {
+      var paid = known("renewal_" + r.status, r.status);
+      if (r.status === "RETRYING" && r.retryOn) { paid += " · " + t("retryOn", {date: P.date(r.retryOn)}); }
+      rows.appendChild(el("tr", {}, [cell(t("delivery"), String(r.cycle + 1)),
+        cell(t("deliveryDay"), P.date(r.deliveryDate)), cell(t("payment"), paid),
+        cell(t("order"), r.orderId ? orderNumber(r.orderId) : "–")]));
+    });
+  }
+  function loadDetail(id, keepFocus) {
+    P.showErrors($("detail-actions"), []);
+    return P.gql(Q.one, {id: decodeURIComponent(id)}).then(function (data) {
+      if (!data.productSubscription) { P.message(t("notFound"), true); return; }
+      showDetail(data.productSubscription);
+      if (!keepFocus) { focusHeading("detail-title"); }
+    }, function () { P.message(t("error"), true); });
+  }
+  loaders.detail = function (id) { loadDetail(id); };
+
+  function act(name, variables, done) {
+    var spec = ACTIONS[name];
+    var query = "mutation(" + spec[1] + ") { " + spec[0] + "(" + spec[2] + ") { subscription { id status } " +
+      (name === "renew" ? "result " : "") + ERRORS + " } }";
+    var form = $("detail-actions");
+    return P.gql(query, Object.assign({id: current.id}, variables || {})).then(function (data) {
+      var payload = payloadOf(data);
+      if (!P.showErrors(form, payload.subscriptionErrors)) { return; }
+      P.message(name === "renew" ? t("renewed", {result: known("result_" + payload.result, payload.result)}) : t("done_" + name));
+      return loadDetail(current.id, true);
+    }, function () { P.message(t("error"), true); });
+  }
+
+  // -- forecast ----------------------------------------------------------------------------
+  function loadForecast() {
+    var form = $("forecast-form");
+    P.showErrors(form, []);
+    return P.gql(Q.forecast, {start: $("forecast-start").value, end: $("forecast-end").value})
+      .then(function (data) {
+        var rows = P.clear($("forecast-rows")), totals = {};
+        data.subscriptionForecast.forEach(function (e) {
+          var sub = e.subscription;
+          totals[e.amount.currency] = (totals[e.amount.currency] || 0) + Number(e.amount.amount);
+          rows.appendChild(el("tr", {}, [cell(t("orderDay"), P.date(e.orderDate)),
+            cell(t("deliveryDay"), P.date(e.deliveryDate)), cell(t("customer"), customerName(sub)),
+            cell(t("product"), productName(sub)), cell(t("quantity"), sub.quantity, "num"),
+            cell(t("amountLabel"), amount(e.amount), "num")]));
+        });
+        var sums = Object.keys(totals).map(function (c) { return P.money(totals[c], c); }).join(", ");
+        $("forecast-summary").textContent = data.subscriptionForecast.length
+          ? t("forecastTotal", {count: data.subscriptionForecast.length, total: sums}) : t("none");
+      }, queryFailed(form));
+  }
+  loaders.forecast = function () {
+    if (!$("forecast-start").value) { $("forecast-start").value = inDays(0); }
+    if (!$("forecast-end").value) { $("forecast-end").value = inDays(30); }
+    loadForecast();
+  };
+
+  // -- picking list ------------------------------------------------------------------------
+  function loadPicking() {
+    var form = $("picking-form"), box = P.clear($("picking-list"));
+    P.showErrors(form, []);
+    return P.gql(Q.picking, {d: $("picking-date").value}).then(function (data) {
+      var customers = data.subscriptionPickingList.customers;
+      if (!customers.length) { box.appendChild(el("p", {class: "hint", text: t("nothingToPick")})); }
+      customers.forEach(function (c) {
+        box.appendChild(el("article", {class: "subs-pick"}, [
+          el("h3", {text: c.name + " · " + c.email}),
+          el("p", {class: "hint", text: c.address}),
+          c.comments.length ? el("p", {class: "warning", text: t("comments") + ": " + c.comments.join(" · ")}) : null,
+          el("table", {class: "stack"}, [
+            el("thead", {}, [el("tr", {}, [el("th", {text: t("sku")}), el("th", {text: t("product")}),
+              el("th", {class: "num", text: t("quantity")}), el("th", {text: t("from")})])]),
+            el("tbody", {}, c.items.map(function (i) {
+              return el("tr", {}, [cell(t("sku"), i.sku), cell(t("product"), i.name),
+                cell(t("quantity"), i.quantity, "num"), cell(t("from"), i.sources.join(", "))]);
+            }))
+          ])
+        ]));
+      });
+    }, queryFailed(form));
+  }
+  function download(format) {
+    var form = $("picking-form");
+    if (!$("picking-date").reportValidity()) { return; }
+    return P.gql(Q.document, {d: $("picking-date").value, f: format}).then(function (data) {
+      var doc = data.subscriptionPickingListDocument, bytes = atob(doc.contentBase64);
+      var buffer = new Uint8Array(bytes.length);
+      for (var i = 0; i < bytes.length; i += 1) { buffer[i] = bytes.charCodeAt(i); }
+      var url = URL.createObjectURL(new Blob([buffer], {type: doc.contentType}));
+      var link = el("a", {href: url, download: doc.filename, class: "hidden"});
+      document.body.appendChild(link);
+      link.click();
+      setTimeout(function () { URL.revokeObjectURL(url); link.remove(); }, 1000);
+    }, queryFailed(form));
+  }
+  loaders.picking = function () {
+    if (!$("picking-date").value) { $("picking-date").value = inDays(0); }
+    loadPicking();
+  };
+
+  // -- plans -------------------------------------------------------------------------------
+  function productNames(ids) {
+    var wanted = ids.filter(Boolean), vars = {}, decl = [], fields = [];
+    if (!wanted.length) { return Promise.resolve({}); }
+    wanted.forEach(function (id, n) {
+      vars["p" + n] = id;
+      decl.push("$p" + n + ": ID!");
+      fields.push(id.indexOf("UHJvZHVjdFZhcmlhbnQ") === 0
+        ? "p" + n + ": productVariant(id: $p" + n + ") { name product { name } }"
+        : "p" + n + ": product(id: $p" + n + ") { name }");
+    });
+    return P.gql("query(" + decl.join(", ") + ") { " + fields.join(" ") + " }", vars).then(function (data) {
+      var names = {};
+      wanted.forEach(function (id, n) {
+        var found = data["p" + n];
+        if (found) { names[id] = found.product ? found.product.name + " (" + found.name + ")" : found.name; }
+      });
+      return names;
+    }, function () { return {}; });
+  }
+  function loadPlans() {
+    return P.gql(Q.plans).then(function (data) {
+      plans = data.subscriptionPlans;
+      return productNames(plans.map(function (p) { return p.variantId || p.productId; }));
+    }).then(function (names) {
+      var rows = P.clear($("plan-rows"));
+      plans.forEach(function (plan) {
+        plan.productName = names[plan.variantId || plan.productId] || "";
+        rows.appendChild(el("tr", {}, [cell(t("name"), plan.name), cell(t("product"), plan.productName),
+          cell(t("intervals"), plan.intervals.join(", ")), cell(t("pricing"), t("pricing_" + plan.pricingMode)),
+          cell(t("firstOff"), plan.firstOrderDiscount + " %", "num"),
+          cell(t("laterOff"), plan.laterOrderDiscount + " %", "num"),
+          cell(t("deliveries"), plan.deliveries ? String(plan.deliveries) : t("untilCancelled")),
+          cell(t("offered"), el("span", {class: "badge" + (plan.isActive ? " on" : " off"),
+            text: plan.isActive ? t("yes") : t("no")})),
+          cell("", el("span", {class: "actions"}, [
+            el("button", {type: "button", text: t("edit"), "aria-label": t("editOf", {name: plan.name}),
+              onclick: function () { editPlan(plan); }}),
+            el("button", {type: "button", class: "danger", text: t("delete"),
+              "aria-label": t("deleteOf", {name: plan.name}), onclick: function () { deletePlan(plan); }})]))
+        ]));
+      });
+      if (!plans.length) { rows.appendChild(el("tr", {}, [el("td", {colspan: "9", text: t("none")})])); }
+    }, function () { P.message(t("error"), true); });
+  }
+  function productOptions(items, selected) {
+    var select = P.clear($("plan-product"));
+    select.appendChild(el("option", {value: "", text: t("chooseProduct")}));
+    items.forEach(function (item) {
+      select.appendChild(el("option", {value: item.id, text: item.name, selected: item.id === selected}));
+    });
+  }
+  function searchProducts() {
+    var keep = $("plan-product").value, keepName = $("plan-product").selectedOptions[0];
+    P.gql(Q.products, {q: $("plan-product-search").value.trim()}).then(function (data) {
+      var items = data.products.edges.map(function (e) { return e.node; });
+      if (keep && !items.some(function (i) { return i.id === keep; })) {
+        items.unshift({id: keep, name: keepName ? keepName.textContent : keep});
+      }
+      productOptions(items, keep);
+    }, function () {});
+  }
+  function editPlan(plan) {
+    editing = plan;
+    $("plan-form-title").textContent = t("editPlan", {name: plan.name});
+    $("plan-name").value = plan.name;
+    productOptions([{id: plan.variantId || plan.productId, name: plan.productName || plan.name}],
+      plan.variantId || plan.productId);
+    $("plan-intervals").value = plan.intervals.join(", ");
+    $("plan-pricing").value = plan.pricingMode;
+    $("plan-first").value = plan.firstOrderDiscount;
+    $("plan-later").value = plan.laterOrderDiscount;
+    $("plan-deliveries").value = plan.deliveries || 0;
+    $("plan-max").value = plan.maxDeliveries || 0;
+    $("plan-active").checked = plan.isActive;
+    P.show($("plan-new"), true);
+    $("plan-name").focus();
+  }
+  function newPlan() {
+    editing = null;
+    $("plan-form").reset();
+    $("plan-form-title").textContent = t("newPlan");
+    productOptions([], "");
+    P.show($("plan-new"), false);
+    P.showErrors($("plan-form"), []);
+  }
+  function savePlan(event) {
+    event.preventDefault();
+    var form = $("plan-form"), product = $("plan-product").value;
+    var input = {
+      name: $("plan-name").value, intervals: $("plan-intervals").value.split(/[\s,]+/).filter(Boolean),
+      pricingMode: $("plan-pricing").value, firstOrderDiscount: Number($("plan-first").value || 0),
+      laterOrderDiscount: Number($("plan-later").value || 0),
+      deliveries: parseInt($("plan-deliveries").value || "0", 10),
+      maxDeliveries: parseInt($("plan-max").value || "0", 10), isActive: $("plan-active").checked
+    };
+    if (product) { input[product.indexOf("UHJvZHVjdFZhcmlhbnQ") === 0 ? "variantId" : "productId"] = product; }
+    var request = editing ? P.gql(Q.planUpdate, {id: editing.id, input: input}) : P.gql(Q.planCreate, {input: input});
+    request.then(function (data) {
+      if (!P.showErrors(form, payloadOf(data).subscriptionErrors)) { return; }
+      P.message(t("saved"));
+      newPlan();
+      loadPlans();
+    }, function () { P.message(t("error"), true); });
+  }
+  function deletePlan(plan) {
+    P.confirm(t("deletePlanQuestion", {name: plan.name}), t("delete")).then(function (ok) {
+      if (!ok) { return; }
+      return P.gql(Q.planDelete, {id: plan.id}).then(function (data) {
+        var errors = payloadOf(data).subscriptionErrors;
+        if (errors.length) { P.message(errors.map(function (e) { return e.message; }).join(" "), true); return; }
+        P.message(t("deleted"));
+        if (editing && editing.id === plan.id) { newPlan(); }
+        loadPlans();
+      });
+    }).catch(function () { P.message(t("error"), true); });
+  }
+  loaders.plans = function () { loadPlans(); };
+
+  // -- holidays ----------------------------------------------------------------------------
+  function loadHolidays() {
+    return P.gql(Q.holidays).then(function (data) {
+      var rows = P.clear($("holiday-rows"));
+      data.subscriptionHolidays.forEach(function (h) {
+        rows.appendChild(el("li", {}, [el("span", {text: P.date(h.date) + (h.name ? " · " + h.name : "")}),
+          el("button", {type: "button", class: "danger", text: t("delete"),
+            "aria-label": t("deleteOf", {name: P.date(h.date)}), onclick: function () { deleteHoliday(h); }})]));
+      });
+      if (!data.subscriptionHolidays.length) { rows.appendChild(el("li", {class: "hint", text: t("none")})); }
+    }, function () { P.message(t("error"), true); });
+  }
+  function addHoliday(event) {
+    event.preventDefault();
+    var form = $("holiday-form");
+    P.gql(Q.holidayAdd, {date: $("holiday-date").value, name: $("holiday-name").value}).then(function (data) {
+      if (!P.showErrors(form, payloadOf(data).subscriptionErrors)) { return; }
+      form.reset();
+      P.message(t("saved"));
+      loadHolidays();
+    }, queryFailed(form));
+  }
+  function deleteHoliday(h) {
+    P.confirm(t("deleteHolidayQuestion", {date: P.date(h.date)}), t("delete")).then(function (ok) {
+      if (!ok) { return; }
+      return P.gql(Q.holidayDelete, {date: h.date}).then(function (data) {
+        var errors = payloadOf(data).subscriptionErrors;
+        if (errors.length) { P.message(errors.map(function (e) { return e.message; }).join(" "), true); return; }
+        P.message(t("deleted"));
+        loadHolidays();
+      });
+    }).catch(function () { P.message(t("error"), true); });
+  }
+  loaders.holidays = function () { loadHolidays(); };
+
+  // -- wiring ------------------------------------------------------------------------------
+  function wire() {
+    $("list-filters").addEventListener("submit", function (event) {
+      event.preventDefault();
+      list.filter = readFilter();
+      list.offset = 0;
+      loadList();
+    });
+    $("list-filters").addEventListener("reset", function () {
+      setTimeout(function () { list.filter = {}; list.offset = 0; loadList(); }, 0);
+    });
+    $("list-prev").addEventListener("click", function () {
+      list.offset = Math.max(0, list.offset - PAGE_SIZE); loadList();
+    });
+    $("list-next").addEventListener("click", function () { list.offset += PAGE_SIZE; loadList(); });
+    $("detail-actions").addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!$("pause-until").value) {
+        P.showErrors($("detail-actions"), [{field: "until", message: t("chooseDate")}]);
+        return;
+      }
+      act("pause", {until: $("pause-until").value});
+    });
+    $("action-resume").addEventListener("click", function () { act("resume"); });
+    $("action-skip").addEventListener("click", function () { act("skip"); });
+    $("action-renew").addEventListener("click", function () {
+      P.confirm(t("renewQuestion"), t("renewNow")).then(function (ok) { if (ok) { act("renew"); } });
+    });
+    $("action-cancel").addEventListener("click", function () {
+      P.confirm(t("cancelQuestion", {name: productName(current)}), t("cancelSubscription"))
+        .then(function (ok) { if (ok) { act("cancel"); } });
+    });
+    $("forecast-form").addEventListener("submit", function (event) { event.preventDefault(); loadForecast(); });
+    $("picking-form").addEventListener("submit", function (event) { event.preventDefault(); loadPicking(); });
+    $("picking-pdf").addEventListener("click", function () { download("PDF"); });
+    $("picking-csv").addEventListener("click", function () { download("CSV"); });
+    $("plan-form").addEventListener("submit", savePlan);
+    $("plan-new").addEventListener("click", newPlan);
+    var searchTimer = null;
+    $("plan-product-search").addEventListener("input", function () {
+      clearTimeout(searchTimer);
+      searchTimer = setTimeout(searchProducts, 250);
+    });
+    $("holiday-form").addEventListener("submit", addHoliday);
+    window.addEventListener("hashchange", function () {
+      route();
+      var view = (window.location.hash.slice(1) || "list").split("/")[0];
+      if (view !== "detail") { focusHeading(view + "-title"); }
+    });
+  }
+
+  var wired = false;
+  P.start(function () {
+    if (!wired) { wired = true; wire(); productOptions([], ""); searchProducts(); }
+    route();
+  });
+}());
