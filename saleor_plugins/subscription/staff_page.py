@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ..pages import assets
 from ..pages.rendering import render_staff_page
 from . import subscriptions
+from .staff_documents import DOCUMENTS
 
 ASSET_GROUP = assets.register("subscription", Path(__file__).resolve().parent / "static" /
                               "subscription")
@@ -131,4 +132,4 @@ def render_subscriptions_page(request):
         request, "subscription/staff_subscriptions.html", title=_("Subscriptions"),
         permission=PERMISSION, asset_group=ASSET_GROUP, script="staff_subscriptions.js",
         stylesheet="staff_subscriptions.css", texts=script_texts(),
-        config={"pageSize": PAGE_SIZE}, available=bool(found and found.active))
+        config={"pageSize": PAGE_SIZE, "documents": DOCUMENTS}, available=bool(found and found.active))

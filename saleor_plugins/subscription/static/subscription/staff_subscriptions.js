@@ -4,47 +4,7 @@
   "use strict";
   var P = window.StaffPage, el = P.el, t = P.t, $ = P.$;
   var PAGE_SIZE = P.config.pageSize || 20;
-  var ERRORS = "subscriptionErrors { field message code }";
-  var SUB_FIELDS = "id status customerEmail productName variantName sku quantity interval " +
-    "nextDeliveryDate nextOrderDate pausedUntil billing renewalTotal { amount currency } " +
-    "shippingAddress { firstName lastName }";
-  var Q = {
-    list: "query($filter: ProductSubscriptionFilterInput, $first: Int, $offset: Int) { " +
-      "productSubscriptions(filter: $filter, first: $first, offset: $offset) { " + SUB_FIELDS + " } }",
-    one: "query($id: ID!) { productSubscription(id: $id) { " + SUB_FIELDS +
-      " plan { name } pricingMode deliveriesTotal deliveriesMade unitPrice { amount currency } " +
-      "renewalUnitPrice { amount currency } shippingPrice { amount currency } shippingMethodName " +
-      "shippingAddress { firstName lastName streetAddress1 streetAddress2 postalCode city " +
-      "country { code } } comment firstOrderId createdAt " +
-      "renewals { cycle deliveryDate status orderId failedDays retryOn } } }",
-    forecast: "query($start: Date!, $end: Date!) { subscriptionForecast(start: $start, end: $end) " +
-      "{ orderDate deliveryDate cycle amount { amount currency } subscription { id customerEmail " +
-      "productName variantName quantity shippingAddress { firstName lastName } } } }",
-    picking: "query($d: Date!) { subscriptionPickingList(deliveryDate: $d) { deliveryDate " +
-      "customers { name email address comments items { sku name quantity sources } } } }",
-    document: "query($d: Date!, $f: PickingListFormat!) { subscriptionPickingListDocument(" +
-      "deliveryDate: $d, format: $f) { filename contentType contentBase64 } }",
-    plans: "{ subscriptionPlans { id name productId variantId intervals pricingMode " +
-      "firstOrderDiscount laterOrderDiscount deliveries maxDeliveries isActive } }",
-    products: "query($q: String) { products(first: 20, filter: {search: $q}) { edges { node { id name } } } }",
-    planCreate: "mutation($input: SubscriptionPlanInput!) { subscriptionPlanCreate(input: $input) " +
-      "{ plan { id } " + ERRORS + " } }",
-    planUpdate: "mutation($id: ID!, $input: SubscriptionPlanInput!) { subscriptionPlanUpdate(" +
-      "id: $id, input: $input) { plan { id } " + ERRORS + " } }",
-    planDelete: "mutation($id: ID!) { subscriptionPlanDelete(id: $id) { ok " + ERRORS + " } }",
-    holidays: "{ subscriptionHolidays { date name } }",
-    holidayAdd: "mutation($date: Date!, $name: String) { subscriptionHolidayAdd(date: $date, " +
-      "name: $name) { holiday { date } " + ERRORS + " } }",
-    holidayDelete: "mutation($date: Date!) { subscriptionHolidayDelete(date: $date) { ok " +
-      ERRORS + " } }"
-  };
-  var ACTIONS = {
-    pause: ["productSubscriptionPause", "$id: ID!, $until: Date!", "id: $id, until: $until"],
-    resume: ["productSubscriptionResume", "$id: ID!", "id: $id"],
-    skip: ["productSubscriptionSkipNext", "$id: ID!", "id: $id"],
-    renew: ["productSubscriptionRenewNow", "$id: ID!", "id: $id"],
-    cancel: ["productSubscriptionCancel", "$id: ID!", "id: $id"]
-  };
+  var Q = P.config.documents;  // staff_documents.py
   var list = {offset: 0, filter: {}}, current = null, plans = [], editing = null;
 
   function iso(d) {
@@ -207,12 +167,9 @@
   }
   loaders.detail = function (id) { loadDetail(id); };
 
-  function act(name, variables, done) {
-    var spec = ACTIONS[name];
-    var query = "mutation(" + spec[1] + ") { " + spec[0] + "(" + spec[2] + ") { subscription { id status } " +
-      (name === "renew" ? "result " : "") + ERRORS + " } }";
+  function act(name, variables) {
     var form = $("detail-actions");
-    return P.gql(query, Object.assign({id: current.id}, variables || {})).then(function (data) {
+    return P.gql(Q[name], Object.assign({id: current.id}, variables || {})).then(function (data) {
       var payload = payloadOf(data);
       if (!P.showErrors(form, payload.subscriptionErrors)) { return; }
       P.message(name === "renew" ? t("renewed", {result: known("result_" + payload.result, payload.result)}) : t("done_" + name));
