@@ -6,7 +6,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from ..pages import assets
-from ..pages.rendering import render_staff_page
+from ..pages.rendering import page_language, render_staff_page
 from . import subscriptions
 from .staff_documents import DOCUMENTS
 
@@ -127,6 +127,7 @@ def script_texts() -> dict:
 
 
 def render_subscriptions_page(request):
+    page_language(request)  # before the texts are translated
     found = subscriptions.plugin()
     return render_staff_page(
         request, "subscription/staff_subscriptions.html", title=_("Subscriptions"),
