@@ -156,6 +156,7 @@
         cell(t("deliveryDay"), P.date(r.deliveryDate)), cell(t("payment"), paid),
         cell(t("order"), r.orderId ? orderNumber(r.orderId) : "–")]));
     });
+    if (!rows.firstChild) { rows.appendChild(el("tr", {}, [el("td", {colspan: "4", text: t("none")})])); }
   }
   function loadDetail(id, keepFocus) {
     P.showErrors($("detail-actions"), []);
