@@ -125,6 +125,9 @@ T = {
  "resumed": ("fortsatt", "återupptagen", "genoptaget", "fortgesetzt"),
  "shipping %(shipping)s": ("frakt %(shipping)s", "frakt %(shipping)s", "fragt %(shipping)s", "Versand %(shipping)s"),
  "until cancelled": ("til den sies opp", "tills den sägs upp", "indtil den opsiges", "bis zur Kündigung"),
+ "What to prepare": ("Hva som skal klargjøres", "Vad som ska förberedas", "Hvad der skal forberedes", "Was vorzubereiten ist"),
+ "Every order": ("Alle bestillinger", "Alla beställningar", "Alle ordrer", "Alle Bestellungen"),
+ "Orders": ("Bestillinger", "Beställningar", "Ordrer", "Bestellungen"),
  "SKU": ("SKU", "SKU", "SKU", "SKU"),
  "Give 0 or more.": ("Oppgi 0 eller mer.", "Ange 0 eller mer.", "Angiv 0 eller mere.", "Geben Sie 0 oder mehr an."),
 }

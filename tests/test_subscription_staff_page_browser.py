@@ -20,7 +20,14 @@ from .browser import (  # noqa: F401 (the browser fixture)
     expect,
 )
 from .page_checks import untranslated
-from .subscription_helpers import create_plan, days, make_subscription, subscriptions_on  # noqa: F401
+from .subscription_helpers import (  # noqa: F401 (fixture)
+    buy,
+    create_plan,
+    days,
+    make_subscription,
+    run_renewals,
+    subscriptions_on,
+)
 from .test_subscription_manage import shop_today
 
 pytestmark = NEEDS_BROWSER + [pytest.mark.django_db(transaction=True)]
@@ -29,12 +36,14 @@ DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
 @pytest.fixture
-def subscriptions_world(shop, customer, subscriptions_on):  # noqa: F811
+def subscriptions_world(api, shop, customer, klarna_gateway, klarna, subscriptions_on):  # noqa: F811
+    """Kari bought coffee through checkout (Klarna) and got one renewal; Ola has two mugs."""
     plan = create_plan(shop.coffee, intervals=("1w", "2w"), name="Kaffe hver uke")
-    kari = make_subscription(customer, shop.coffee, shop_today() + days(1), "1w", plan=plan,
-                             quantity=2, comment="Ring på, hunden er snill",
-                             shipping_method=shop.shipping_method,
-                             shipping_method_name=shop.shipping_method.name)
+    kari = buy(api, customer, shop, klarna, plan, "1w", quantity=2)
+    run_renewals(kari.next_order_date)
+    Subscription.objects.filter(pk=kari.pk).update(comment="Ring på, hunden er snill")
+    kari.refresh_from_db()
+    assert [(r.cycle, r.status) for r in kari.renewals.all()] == [(0, "paid"), (1, "paid")]
     ola = factories.create_customer("ola@example.com", first_name="Ola", last_name="Hansen")
     others = [make_subscription(ola, shop.mug, shop_today() + days(n), "2w",
                                 shipping_address=factories.create_address(
@@ -113,6 +122,9 @@ def test_staff_manage_subscriptions_in_the_browser(browser, live_server, manager
     facts = page.locator("#detail-facts")
     expect(facts).to_contain_text("Kaffe hver uke")
     expect(facts).to_contain_text("Ring på, hunden er snill")
+    orders = page.locator("#detail-orders tr")
+    expect(orders).to_have_count(2)  # the first order and one paid renewal
+    expect(orders.nth(1)).to_contain_text("Paid")
     both_widths(page, "detail")
 
     # a pause to a day the API refuses shows its typed error beside the date

@@ -26,7 +26,7 @@ DOCUMENTS = {
            "renewals { cycle deliveryDate status orderId failedDays retryOn } } }",
     "forecast": "query($start: Date!, $end: Date!) { subscriptionForecast(start: $start, "
                 "end: $end) { orderDate deliveryDate cycle amount { amount currency } "
-                "subscription { id customerEmail productName variantName quantity "
+                "subscription { id customerEmail productName variantName sku quantity "
                 "shippingAddress { firstName lastName } } } }",
     "picking": "query($d: Date!) { subscriptionPickingList(deliveryDate: $d) { deliveryDate "
                "customers { name email address comments items { sku name quantity sources } } "

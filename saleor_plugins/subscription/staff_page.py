@@ -96,6 +96,7 @@ def script_texts() -> dict:
                             "will be made; this cannot be undone."),
         "cancelSubscription": _("Cancel the subscription"),
         "orderDay": _("Order day"),
+        "orders": _("Orders"),
         "quantity": _("Quantity"),
         "amountLabel": _("Amount"),
         "forecastTotal": _("%(count)s orders, %(total)s in all."),

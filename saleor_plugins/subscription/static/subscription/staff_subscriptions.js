@@ -144,7 +144,8 @@
     $("action-resume").disabled = sub.status !== "PAUSED" && sub.status !== "PAYMENT_REQUIRED";
     $("action-renew").disabled = sub.status !== "ACTIVE";
     var rows = P.clear($("detail-orders"));
-    if (sub.firstOrderId) {
+    var firstListed = sub.renewals.some(function (r) { return r.cycle === 0; });
+    if (sub.firstOrderId && !firstListed) {
       rows.appendChild(el("tr", {}, [cell(t("delivery"), t("firstOrder")),
         cell(t("deliveryDay"), P.date(sub.createdAt)), cell(t("payment"), t("renewal_PAID")),
         cell(t("order"), orderNumber(sub.firstOrderId))]));
@@ -152,7 +153,7 @@
     sub.renewals.forEach(function (r) {
       var paid = known("renewal_" + r.status, r.status);
       if (r.status === "RETRYING" && r.retryOn) { paid += " · " + t("retryOn", {date: P.date(r.retryOn)}); }
-      rows.appendChild(el("tr", {}, [cell(t("delivery"), String(r.cycle + 1)),
+      rows.appendChild(el("tr", {}, [cell(t("delivery"), r.cycle === 0 ? t("firstOrder") : String(r.cycle + 1)),
         cell(t("deliveryDay"), P.date(r.deliveryDate)), cell(t("payment"), paid),
         cell(t("order"), r.orderId ? orderNumber(r.orderId) : "–")]));
     });
@@ -192,6 +193,18 @@
             cell(t("deliveryDay"), P.date(e.deliveryDate)), cell(t("customer"), customerName(sub)),
             cell(t("product"), productName(sub)), cell(t("quantity"), sub.quantity, "num"),
             cell(t("amountLabel"), amount(e.amount), "num")]));
+        });
+        var products = {}, prepare = P.clear($("forecast-products"));
+        data.subscriptionForecast.forEach(function (e) {
+          var sub = e.subscription, key = sub.sku + "\u0000" + productName(sub);
+          var found = products[key] = products[key] || {name: productName(sub), sku: sub.sku, quantity: 0, orders: 0};
+          found.quantity += sub.quantity;
+          found.orders += 1;
+        });
+        Object.keys(products).sort().forEach(function (key) {
+          var p = products[key];
+          prepare.appendChild(el("tr", {}, [cell(t("product"), p.name), cell(t("sku"), p.sku),
+            cell(t("quantity"), p.quantity, "num"), cell(t("orders"), p.orders, "num")]));
         });
         var sums = Object.keys(totals).map(function (c) { return P.money(totals[c], c); }).join(", ");
         $("forecast-summary").textContent = data.subscriptionForecast.length
