@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from saleor_plugins.core.permissions import SubscriptionPermissions
-from saleor_plugins.subscription.models import Subscription
+from saleor_plugins.subscription.models import Holiday, Subscription, SubscriptionPlan
 
 from . import factories
 from .browser import (  # noqa: F401 (the browser fixture)
@@ -20,6 +20,7 @@ from .browser import (  # noqa: F401 (the browser fixture)
     expect,
 )
 from .page_checks import untranslated
+from .test_klarna_instore_access_browser import watch_errors  # CSP violations included
 from .subscription_helpers import (  # noqa: F401 (fixture)
     buy,
     create_plan,
@@ -77,15 +78,6 @@ def both_widths(page, name):
     page.set_viewport_size(DESKTOP)
 
 
-def watch_errors(page):
-    """Console errors (Chromium reports each CSP violation there) and uncaught exceptions."""
-    errors = []
-    page.on("console", lambda message: errors.append(message.text)
-            if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return errors
-
-
 def log_in(page, url, staff):
     page.goto(url + "/staff/subscriptions/?lang=en")
     page.fill("#page-login-email", staff.email)
@@ -94,12 +86,18 @@ def log_in(page, url, staff):
     expect(page.locator("#page")).to_be_visible()
 
 
-def test_staff_manage_subscriptions_in_the_browser(browser, live_server, manager,
-                                                   subscriptions_world):
-    kari, others = subscriptions_world
+@pytest.fixture
+def staff_page(browser, live_server, manager, subscriptions_world):  # noqa: F811
+    """(page, console errors) of the manager logged in on the page, in English."""
     page = browser.new_page()
     errors = watch_errors(page)
     log_in(page, live_server.url, manager)
+    return page, errors
+
+
+def test_staff_manage_subscriptions_in_the_browser(staff_page, subscriptions_world):
+    kari, _ = subscriptions_world
+    page, errors = staff_page
     rows = page.locator("#list-rows tr")
     expect(rows).to_have_count(3)
     both_widths(page, "list")
@@ -116,9 +114,11 @@ def test_staff_manage_subscriptions_in_the_browser(browser, live_server, manager
     page.click("#list-filters button[type=submit]")
     expect(rows).to_have_count(1)
 
-    # open it: plan, dates, comment
-    rows.first.locator("a").click()
+    # open it by keyboard: plan, dates, comment; the focus moves to its heading
+    rows.first.locator("a").focus()
+    page.keyboard.press("Enter")
     expect(page.locator("#detail-title")).to_contain_text("Kaffe Fjell")
+    assert page.evaluate("document.activeElement.id") == "detail-title"
     facts = page.locator("#detail-facts")
     expect(facts).to_contain_text("Kaffe hver uke")
     expect(facts).to_contain_text("Ring på, hunden er snill")
@@ -177,19 +177,40 @@ def test_staff_manage_subscriptions_in_the_browser(browser, live_server, manager
     csv_text = Path(download.path()).read_text(encoding="utf-8-sig")
     assert "KAFFE-1" in csv_text and "Ring på, hunden er snill" in csv_text
 
+    # a plan: the API's typed error beside the intervals, then saved
     page.click(".subs-tabs a[data-view=plans]")
     expect(page.locator("#plan-rows")).to_contain_text("Kaffe hver uke")
+    page.fill("#plan-name", "Krus hver måned")
+    page.fill("#plan-product-search", "Krus")
+    expect(page.locator("#plan-product option", has_text="Krus")).to_have_count(1)
+    page.select_option("#plan-product", label="Krus")
+    page.fill("#plan-intervals", "1y")
+    page.click("#plan-save")
+    expect(page.locator("#plan-intervals + .field-error")).to_be_visible()
+    page.fill("#plan-intervals", "1m, 2m")
+    page.click("#plan-save")
+    expect(page.locator("#plan-rows")).to_contain_text("Krus hver måned")
+    assert SubscriptionPlan.objects.get(name="Krus hver måned").intervals == ["1m", "2m"]
+
+    # a holiday, added and deleted again (after a confirmation)
     page.click(".subs-tabs a[data-view=holidays]")
-    expect(page.locator("#holiday-rows li").first).to_be_visible()
+    holiday = shop_today() + days(30)
+    page.fill("#holiday-date", holiday.isoformat())
+    page.fill("#holiday-name", "Inventur")
+    page.click("#holiday-form button[type=submit]")
+    expect(page.locator("#holiday-rows")).to_contain_text("Inventur")
+    assert Holiday.objects.filter(date=holiday, name="Inventur").exists()
+    page.locator("#holiday-rows button.danger").click()
+    page.click("#page-confirm-ok")
+    expect(page.locator("#holiday-rows")).not_to_contain_text("Inventur")
+    assert not Holiday.objects.exists()
     assert errors == []
 
 
-def test_the_page_in_german_shows_nothing_in_english(browser, live_server, manager,
+def test_the_page_in_german_shows_nothing_in_english(staff_page, live_server,
                                                      subscriptions_world):
     kari, _ = subscriptions_world
-    page = browser.new_page()
-    errors = watch_errors(page)
-    log_in(page, live_server.url, manager)
+    page, errors = staff_page
     page.goto(live_server.url + "/staff/subscriptions/?lang=de")  # the login is kept
     expect(page.locator("#list-rows tr")).to_have_count(3)
     assert untranslated(page.content(), "de") == []
@@ -197,6 +218,7 @@ def test_the_page_in_german_shows_nothing_in_english(browser, live_server, manag
     expect(page.locator("#detail-facts")).to_contain_text("Kaffe hver uke")
     expect(page.locator("#detail-orders tr").first).to_be_visible()
     assert untranslated(page.content(), "de") == []
+    Holiday.objects.create(date=shop_today() + days(30), name="Inventur")
     for view, filled in [("forecast", "#forecast-rows tr"), ("plans", "#plan-rows tr"),
                          ("holidays", "#holiday-rows li")]:
         page.click(f".subs-tabs a[data-view={view}]")
