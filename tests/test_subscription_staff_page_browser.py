@@ -168,6 +168,7 @@ def test_staff_manage_subscriptions_in_the_browser(staff_page, subscriptions_wor
     picking = page.locator("#picking-list")
     expect(picking).to_contain_text("KAFFE-1")
     expect(picking).to_contain_text("Ring på, hunden er snill")
+    expect(picking).not_to_contain_text("Nothing to pick for that day.")  # today's answer dropped
     both_widths(page, "picking")
     with page.expect_download() as download_info:
         page.click("#picking-csv")
@@ -229,4 +230,20 @@ def test_the_page_in_german_shows_nothing_in_english(staff_page, live_server,
     page.click("#picking-form button[type=submit]")
     expect(page.locator("#picking-list")).to_contain_text("KAFFE-1")
     assert untranslated(page.content(), "de") == []
+    assert errors == []
+
+
+def test_staff_without_the_permission_are_told_and_see_no_subscription(browser, live_server,
+                                                                       subscriptions_world):
+    page = browser.new_page()
+    errors = watch_errors(page)
+    log_in_as = factories.create_staff("kasse@example.com")
+    page.goto(live_server.url + "/staff/subscriptions/?lang=nb")
+    page.fill("#page-login-email", log_in_as.email)
+    page.fill("#page-login-password", "password")
+    page.press("#page-login-password", "Enter")
+    expect(page.locator("#page-denied")).to_be_visible()
+    expect(page.locator("#page")).to_be_hidden()
+    assert "kari@example.com" not in page.content()
+    assert untranslated(page.content(), "nb") == []
     assert errors == []

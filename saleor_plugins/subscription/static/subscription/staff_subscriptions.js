@@ -43,6 +43,12 @@
     };
   }
   function known(key, otherwise) { return P.config.texts[key] === undefined ? otherwise : t(key); }
+  // only the answer to the latest request of a kind is shown (a slow older one is dropped)
+  var requests = {};
+  function latest(kind) {
+    var number = requests[kind] = (requests[kind] || 0) + 1;
+    return function () { return requests[kind] === number; };
+  }
   function payloadOf(data) { return data[Object.keys(data)[0]]; }
 
   // -- views ----------------------------------------------------------------------------
@@ -57,6 +63,7 @@
       var here = a.getAttribute("data-view") === (view === "detail" ? "list" : view);
       if (here) { a.setAttribute("aria-current", "page"); } else { a.removeAttribute("aria-current"); }
     });
+    P.message("");
     if (loaders[view]) { loaders[view](hash.split("/").slice(1).join("/")); }
   }
   function focusHeading(id) { var h = $(id); if (h) { h.setAttribute("tabindex", "-1"); h.focus(); } }
@@ -74,9 +81,10 @@
     return filter;
   }
   function loadList() {
-    var rows = $("list-rows");
+    var rows = $("list-rows"), shown = latest("list");
     return P.gql(Q.list, {filter: list.filter, first: PAGE_SIZE + 1, offset: list.offset})
       .then(function (data) {
+        if (!shown()) { return; }
         var found = data.productSubscriptions, more = found.length > PAGE_SIZE;
         P.clear(rows);
         found.slice(0, PAGE_SIZE).forEach(function (sub) {
@@ -161,7 +169,9 @@
   }
   function loadDetail(id, keepFocus) {
     P.showErrors($("detail-actions"), []);
+    var shown = latest("detail");
     return P.gql(Q.one, {id: decodeURIComponent(id)}).then(function (data) {
+      if (!shown()) { return; }
       if (!data.productSubscription) { P.message(t("notFound"), true); return; }
       showDetail(data.productSubscription);
       if (!keepFocus) { focusHeading("detail-title"); }
@@ -181,10 +191,11 @@
 
   // -- forecast ----------------------------------------------------------------------------
   function loadForecast() {
-    var form = $("forecast-form");
+    var form = $("forecast-form"), shown = latest("forecast");
     P.showErrors(form, []);
     return P.gql(Q.forecast, {start: $("forecast-start").value, end: $("forecast-end").value})
       .then(function (data) {
+        if (!shown()) { return; }
         var rows = P.clear($("forecast-rows")), totals = {};
         data.subscriptionForecast.forEach(function (e) {
           var sub = e.subscription;
@@ -219,9 +230,11 @@
 
   // -- picking list ------------------------------------------------------------------------
   function loadPicking() {
-    var form = $("picking-form"), box = P.clear($("picking-list"));
+    var form = $("picking-form"), shown = latest("picking");
     P.showErrors(form, []);
     return P.gql(Q.picking, {d: $("picking-date").value}).then(function (data) {
+      if (!shown()) { return; }
+      var box = P.clear($("picking-list"));
       var customers = data.subscriptionPickingList.customers;
       if (!customers.length) { box.appendChild(el("p", {class: "hint", text: t("nothingToPick")})); }
       customers.forEach(function (c) {
@@ -281,10 +294,12 @@
     }, function () { return {}; });
   }
   function loadPlans() {
+    var shown = latest("plans");
     return P.gql(Q.plans).then(function (data) {
       plans = data.subscriptionPlans;
       return productNames(plans.map(function (p) { return p.variantId || p.productId; }));
     }).then(function (names) {
+      if (!shown()) { return; }
       var rows = P.clear($("plan-rows"));
       plans.forEach(function (plan) {
         plan.productName = names[plan.variantId || plan.productId] || "";
@@ -381,7 +396,9 @@
 
   // -- holidays ----------------------------------------------------------------------------
   function loadHolidays() {
+    var shown = latest("holidays");
     return P.gql(Q.holidays).then(function (data) {
+      if (!shown()) { return; }
       var rows = P.clear($("holiday-rows"));
       data.subscriptionHolidays.forEach(function (h) {
         rows.appendChild(el("li", {}, [el("span", {text: P.date(h.date) + (h.name ? " · " + h.name : "")}),
