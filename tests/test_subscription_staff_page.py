@@ -50,12 +50,14 @@ def test_the_page_is_served_under_the_strict_policy(subscriptions_on):
         assert directive in policy
     assert response["Cache-Control"] == "no-store"
     # no inline script but the configuration (JSON, never run), no inline style
-    assert html.count("<script") == 3 and 'type="application/json"' in html
+    assert html.count("<script") == 4 and html.count('type="application/json"') == 1
+    assert html.count("<script src=") == 3
     assert "style=" not in html and "<style" not in html
     config = page_config(html)
     assert config["permission"] == PERMISSION
     assert set(config["documents"]) == set(DOCUMENTS)
-    for asset in ("staff_subscriptions.js", "staff_subscriptions.css"):
+    for asset in ("staff_subscriptions.js", "staff_subscription_setup.js",
+                  "staff_subscriptions.css"):
         src = html.split(f"/pages/assets/subscription/{asset}?v=")[1].split('"')[0]
         served = Client().get(f"/pages/assets/subscription/{asset}", {"v": src})
         assert served.status_code == 200 and "immutable" in served["Cache-Control"]

@@ -134,4 +134,7 @@ def render_subscriptions_page(request):
         request, "subscription/staff_subscriptions.html", title=_("Subscriptions"),
         permission=PERMISSION, asset_group=ASSET_GROUP, script="staff_subscriptions.js",
         stylesheet="staff_subscriptions.css", texts=script_texts(),
-        config={"pageSize": PAGE_SIZE, "documents": DOCUMENTS}, available=bool(found and found.active))
+        config={"pageSize": PAGE_SIZE, "documents": DOCUMENTS},
+        # plans and holidays: a second script, loaded before the page's own
+        context={"setup_js_url": assets.asset_url(ASSET_GROUP, "staff_subscription_setup.js")},
+        available=bool(found and found.active))
