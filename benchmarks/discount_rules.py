@@ -53,7 +53,7 @@ def build_shop(lines):
 
     from saleor_plugins.discount_rules import rules
     from saleor_plugins.discount_rules.models import DiscountRule, RuleCondition
-    from saleor_plugins.discount_rules.plugin import DiscountRulesPlugin
+    from saleor_plugins.platform.saleor2.discount_rules.plugin import DiscountRulesPlugin
     from tests import factories
 
     Site.objects.clear_cache()

@@ -279,7 +279,7 @@ def test_vat_inclusive_shops_discount_gross_exclusive_shops_net(
     from saleor.site.models import SiteSettings
 
     plugins = list(settings.PLUGINS)
-    plugins.insert(plugins.index("saleor_plugins.discount_rules.plugin.DiscountRulesPlugin"),
+    plugins.insert(plugins.index("saleor_plugins.platform.saleor2.discount_rules.plugin.DiscountRulesPlugin"),
                    "tests.sample_plugins.FlatVatSamplePlugin")
     settings.PLUGINS = plugins
     SiteSettings.objects.update(include_taxes_in_prices=included)

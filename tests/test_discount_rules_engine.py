@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from prices import Money, TaxedMoney
 
 from saleor_plugins.discount_rules import rules
-from saleor_plugins.discount_rules.cart import adjust_line_total
+from saleor_plugins.platform.saleor2.discount_rules.prices import adjust_line_total
 from saleor_plugins.discount_rules.rules import Cart, CartLine, Condition, Customer, Rule
 
 COFFEE = CartLine(id=1, variant_id=10, product_id=100, category_id=7, quantity=3,
@@ -182,7 +182,7 @@ def test_vat_inclusive_shops_discount_gross_and_exclusive_shops_net():
 
 
 def test_a_line_change_becomes_unit_prices_a_cent_apart_exact_on_net_and_gross():
-    from saleor_plugins.discount_rules.prices import checkout_line_total, unit_prices
+    from saleor_plugins.platform.saleor2.discount_rules.prices import checkout_line_total, unit_prices
 
     price = TaxedMoney(net=Money(Decimal("309.60"), "NOK"), gross=Money(Decimal("387.00"), "NOK"))
     groups = unit_prices(price, -5000, 3, include_taxes=True)

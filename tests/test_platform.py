@@ -62,7 +62,7 @@ def test_configure_adds_the_package_to_saleor_settings():
     conf.configure(namespace)
     conf.configure(namespace)  # twice is harmless
     plugins = namespace["PLUGINS"]
-    assert plugins.index("saleor_plugins.discount_rules.plugin.DiscountRulesPlugin") == 2
+    assert plugins.index("saleor_plugins.platform.saleor2.discount_rules.plugin.DiscountRulesPlugin") == 2
     # gateways last: Saleor's, then the package's Klarna gateway
     assert plugins[-2:] == [
         "saleor.payment.gateways.dummy.plugin.DummyGatewayPlugin",

@@ -1,8 +1,8 @@
-"""Saleor glue of the cart rules: the rules of a request, checkout → ``rules.Cart`` and its
-evaluation (once per request and cart state).
+"""The cart rules' facts on every Saleor: the rules in force (compiled once per change of the
+rule tables) and what the rules ask about a customer (groups, order history).
 
-How the results become prices is in ``prices``, what they leave in the order in
-``orders``, the uses of codes and limited rules in ``uses``.
+How a platform turns a checkout into a ``rules.Cart`` is in its adapter
+(``platform/saleor2/discount_rules/checkout_cart``, ``platform/saleor3/discount_rules/facts``).
 """
 import dataclasses
 import threading
@@ -11,11 +11,9 @@ from typing import List, Optional
 
 from django.db import connection
 from django.utils import timezone
-from prices import Money, TaxedMoney
 
 from ..core import checkout_rows, taxes
 from . import rules
-from .codes import usable_code_ids
 from .models import DiscountCode, DiscountRule, RuleCondition
 
 
@@ -157,10 +155,6 @@ def order_history(user_id, currency=None) -> tuple:
     return count or 0, total or Decimal(0)
 
 
-def _amount(price: TaxedMoney, include_taxes: bool) -> Decimal:
-    return (price.gross if include_taxes else price.net).amount
-
-
 # What each kind of fact is read for: a cart is built with only what its rules ask about.
 GROUP_CONDITIONS = frozenset({rules.CUSTOMER_GROUP})
 ORDER_HISTORY_CONDITIONS = frozenset(
@@ -171,125 +165,3 @@ COUNTRY_CONDITIONS = frozenset({rules.SHIPPING_COUNTRY})
 
 def condition_types(rule_list) -> frozenset:
     return frozenset(c.type for rule in rule_list for c in rule.conditions)
-
-
-def build_cart(checkout, lines, discounts, include_taxes: bool,
-               needed: Optional[frozenset] = None) -> rules.Cart:
-    """The cart the rules judge; ``needed`` (condition types) leaves out the facts, and
-    their queries, that no rule asks about (None: every fact)."""
-    from saleor.checkout.base_calculations import base_checkout_line_total
-
-    def wanted(types):
-        return needed is None or bool(needed & types)
-
-    cart_lines = []
-    discounts = list(discounts or [])
-    _load_variants(lines)
-    for line in lines:
-        variant = line.variant
-        undiscounted = variant.base_price * line.quantity
-        if discounts:  # Saleor sales lower the line; without any, the price is the price
-            total = base_checkout_line_total(line, discounts)
-        else:
-            total = TaxedMoney(net=undiscounted, gross=undiscounted)
-        cart_lines.append(rules.CartLine(
-            id=line.pk,
-            variant_id=variant.pk,
-            product_id=variant.product_id,
-            category_id=variant.product.category_id,
-            quantity=line.quantity,
-            undiscounted=rules.cents(undiscounted.amount),
-            total=rules.cents(_amount(total, include_taxes)),
-        ))
-    address = checkout.shipping_address if wanted(COUNTRY_CONDITIONS) else None
-    return rules.Cart(
-        lines=tuple(cart_lines),
-        customer=customer_facts(checkout.user_id, groups=wanted(GROUP_CONDITIONS),
-                                history=wanted(ORDER_HISTORY_CONDITIONS)),
-        shipping_method_id=checkout.shipping_method_id,
-        shipping_country=address.country.code if address else "",
-        code_ids=usable_code_ids(checkout) if wanted(CODE_CONDITIONS) else frozenset(),
-    )
-
-
-def _load_variants(lines) -> None:
-    """Saleor's lines come with at most the priced ones' variants: the rest with their
-    products in one query, which Saleor's own pricing of those lines then uses."""
-    from saleor.product.models import ProductVariant
-
-    missing = [line for line in lines if "variant" not in line._state.fields_cache]
-    if not missing:
-        return
-    variants = ProductVariant.objects.select_related("product").in_bulk(
-        {line.variant_id for line in missing})
-    for line in missing:
-        if line.variant_id in variants:  # else read (and fail) as Saleor would
-            line.variant = variants[line.variant_id]
-
-
-def _lines(checkout):
-    return list(checkout.lines.select_related("variant__product"))
-
-
-def lines_with_checkout(checkout_token) -> list:
-    from saleor.checkout.models import CheckoutLine
-
-    return list(CheckoutLine.objects.filter(checkout_id=checkout_token).select_related(
-        "checkout", "variant__product"))
-
-
-def evaluation_key(checkout):
-    return (checkout.pk, checkout.shipping_method_id, checkout.shipping_address_id,
-            checkout.user_id, checkout.last_change)
-
-
-def evaluate_checkout(checkout, discounts, rule_list, include_taxes, cache: dict, lines=None):
-    """The checkout's evaluation, computed once per request (``cache``) and cart state.
-
-    Saleor's resolvers load a checkout and its lines several times per request, each time as
-    new objects, so the cache is keyed by the checkout's identity and state, not the object.
-    """
-    key = evaluation_key(checkout)
-    cached = cache.get(key)
-    if cached is not None:
-        cache[("latest", checkout.pk)] = cached
-        return cached
-    lines = _lines(checkout) if lines is None else list(lines)
-    cache[("lines", checkout.pk)] = lines
-    cart = build_cart(checkout, lines, discounts, include_taxes, condition_types(rule_list))
-    evaluation = rules.evaluate(rule_list, cart)
-    signature = {line.id: (line.variant_id, line.quantity) for line in cart.lines}
-    cache[key] = cache[("latest", checkout.pk)] = (evaluation, signature)
-    return evaluation, signature
-
-
-def loaded_lines(cache: dict, checkout, saleor_lines) -> Optional[list]:
-    """The lines this request loaded for the checkout, while Saleor's own ``lines`` of it
-    are still the same lines (a new shipping method needs a new evaluation, not new lines)."""
-    loaded = cache.get(("lines", checkout.pk))
-    if loaded is None or not isinstance(saleor_lines, (list, tuple)):
-        return None
-
-    def state(lines):
-        return {(line.pk, line.variant_id, line.quantity) for line in lines}
-
-    return loaded if state(loaded) == state(saleor_lines) else None
-
-
-def forget(cache: dict, checkout):
-    for key in [k for k in cache if checkout.pk in (k[0], k[1])]:
-        del cache[key]
-
-
-def adjust_line_total(price: TaxedMoney, per_unit_cents: int, quantity: int,
-                      include_taxes: bool) -> TaxedMoney:
-    """Add signed cents per unit to a line total, keeping its tax proportion, so that net
-    and gross are whole cents per unit (what an order line keeps); used by loyalty points
-    and subscriptions."""
-    from .prices import discounted_line
-
-    return discounted_line(price, per_unit_cents * quantity, quantity, include_taxes)
-
-
-def zero_shipping(currency: str) -> TaxedMoney:
-    return TaxedMoney(net=Money(0, currency), gross=Money(0, currency))

@@ -209,7 +209,7 @@ def checkout_lines(checkout):
 
 def lower_line_total(price: TaxedMoney, per_unit_cents: int, quantity: int,
                      gross_prices: bool) -> TaxedMoney:
-    from ..discount_rules.cart import adjust_line_total
+    from ..platform.saleor2.discount_rules.prices import adjust_line_total
 
     # another plugin may have lowered the line already: leave a cent per unit (a zero line
     # crashes Saleor's order creation)

@@ -28,7 +28,7 @@ def discount_per_unit_cents(line_total: TaxedMoney, quantity: int, percent: Deci
 
 def discounted_line_total(line_total: TaxedMoney, quantity: int, percent: Decimal
                           ) -> TaxedMoney:
-    from saleor_plugins.discount_rules.cart import adjust_line_total
+    from saleor_plugins.platform.saleor2.discount_rules.prices import adjust_line_total
 
     if not quantity:
         return line_total

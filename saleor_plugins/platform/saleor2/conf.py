@@ -6,7 +6,7 @@ from . import FEATURES
 
 # Run after Saleor's tax plugins: those recompute totals and would drop our changes.
 PACKAGE_PLUGINS = [
-    "saleor_plugins.discount_rules.plugin.DiscountRulesPlugin",
+    "saleor_plugins.platform.saleor2.discount_rules.plugin.DiscountRulesPlugin",
     "saleor_plugins.loyalty.plugin.LoyaltyPlugin",
     "saleor_plugins.subscription.plugin.SubscriptionPlugin",
     "saleor_plugins.klarna_instore.plugin.KlarnaInstorePlugin",

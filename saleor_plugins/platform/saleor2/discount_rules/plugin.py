@@ -1,12 +1,14 @@
-"""Cart rules as a Saleor plugin: price hooks and order hooks → ``cart``."""
+"""Cart rules as a Saleor 2.10.1 plugin: price hooks and order hooks → ``checkout_cart``,
+``prices``, ``orders``."""
 from django.core.exceptions import ValidationError
 from django.utils.functional import cached_property
 
-from ..core import checkout_completion, order_checkout, priced_checkout, request_cache, taxes
-from ..core.checkout_payment import check_last_payment_is_total
-from ..core.plugin import PackagePlugin
-from . import cart, codes, orders, prices, uses
-from .plugin_config import CONFIG_FIELDS, PLUGIN_DESCRIPTION, always_active
+from ....core import checkout_completion, order_checkout, priced_checkout, request_cache, taxes
+from ....core.checkout_payment import check_last_payment_is_total
+from ....core.plugin import PackagePlugin
+from ....discount_rules import cart, codes, uses
+from . import checkout_cart, orders, prices
+from ....discount_rules.plugin_config import CONFIG_FIELDS, PLUGIN_DESCRIPTION, always_active
 
 CACHE_SECTION = "discount_rules"
 
@@ -51,7 +53,7 @@ class DiscountRulesPlugin(PackagePlugin):
     def evaluate(self, checkout, discounts, lines=None):
         if not self.rules:
             return None, {}
-        return cart.evaluate_checkout(
+        return checkout_cart.evaluate_checkout(
             checkout, discounts, self.rules, self.include_taxes, self.evaluations, lines
         )
 
@@ -60,18 +62,18 @@ class DiscountRulesPlugin(PackagePlugin):
         return self.evaluate(checkout, discounts)[0]
 
     def unmet_conditions(self, checkout, rule_id, discounts):
-        from . import rules
+        from ....discount_rules import rules
 
         rule = next((r for r in self.rules if r.id == rule_id), None)
         if rule is None:
             return []
-        facts = cart.build_cart(checkout, list(checkout.lines.select_related("variant__product")),
+        facts = checkout_cart.build_cart(checkout, list(checkout.lines.select_related("variant__product")),
                                 discounts, self.include_taxes)
         return rules.unmet_conditions(rule, facts)
 
     def forget(self, checkout):
         """Drop the cached evaluation after the checkout's codes or lines changed."""
-        cart.forget(self.evaluations, checkout)
+        checkout_cart.forget(self.evaluations, checkout)
 
     def calculate_checkout_line_total(self, checkout_line, discounts, previous_value):
         if not self.rules_for(checkout_line.checkout_id):
@@ -91,7 +93,7 @@ class DiscountRulesPlugin(PackagePlugin):
         """The cents a checkout line keeps of a discount that takes the whole line."""
         if not self.rules_for(checkout.pk):
             return previous_value
-        lines = cart.loaded_lines(self.evaluations, checkout, lines) or list(lines)
+        lines = checkout_cart.loaded_lines(self.evaluations, checkout, lines) or list(lines)
         evaluation, _ = self.evaluate(checkout, discounts, lines)
         if evaluation is None or not evaluation.line_cents:
             return previous_value
@@ -102,7 +104,7 @@ class DiscountRulesPlugin(PackagePlugin):
             return previous_value
         total = previous_value + change
         if total.gross.amount < 0 or total.net.amount < 0:
-            return cart.zero_shipping(previous_value.currency)
+            return prices.zero_shipping(previous_value.currency)
         return total
 
     def _line_evaluation(self, checkout_line, discounts):
@@ -121,7 +123,7 @@ class DiscountRulesPlugin(PackagePlugin):
                 return latest
             # the checkout comes with its lines (one query); the plugins after this one
             # find it on the line
-            lines = cart.lines_with_checkout(checkout_line.checkout_id)
+            lines = checkout_cart.lines_with_checkout(checkout_line.checkout_id)
             checkout_line.checkout = lines[0].checkout if lines else checkout_line.checkout
             checkout = checkout_line.checkout
         result = self.evaluate(checkout, discounts, lines)
@@ -132,16 +134,16 @@ class DiscountRulesPlugin(PackagePlugin):
 
     def calculate_checkout_shipping(self, checkout, lines, discounts, previous_value):
         evaluation, _ = self.evaluate(checkout, discounts,
-                                      cart.loaded_lines(self.evaluations, checkout, lines))
+                                      checkout_cart.loaded_lines(self.evaluations, checkout, lines))
         if evaluation is not None and evaluation.free_shipping:
-            return cart.zero_shipping(previous_value.currency)
+            return prices.zero_shipping(previous_value.currency)
         return previous_value
 
     def calculate_order_shipping(self, order, previous_value):
-        from .models import OrderRule
+        from ....discount_rules.models import OrderRule
 
         if OrderRule.objects.filter(order=order, free_shipping=True).exists():
-            return cart.zero_shipping(previous_value.currency)
+            return prices.zero_shipping(previous_value.currency)
         return previous_value
 
     def checkout_quantity_changed(self, checkout, previous_value):

@@ -8,9 +8,11 @@ from typing import Dict, List
 from django.db import transaction
 from prices import Money
 
-from . import prices, rules
-from .models import DiscountCode, OrderRule
-from .uses import settle_uses
+from ....discount_rules import rules
+
+from . import prices
+from ....discount_rules.models import DiscountCode, OrderRule
+from ....discount_rules.uses import settle_uses
 
 logger = logging.getLogger(__name__)
 
@@ -166,7 +168,7 @@ def order_adjustments(order):
     """The rules of an order for its e-mails (``core.order_summary``)."""
     from django.utils.translation import gettext as _
 
-    from ..core.order_summary import Adjustment, OrderAdjustments
+    from ....core.order_summary import Adjustment, OrderAdjustments
 
     recorded = list(OrderRule.objects.filter(order=order))
     if not recorded:

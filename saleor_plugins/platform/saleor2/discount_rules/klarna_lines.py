@@ -1,5 +1,6 @@
 """The rules of a checkout as named Klarna order lines (``klarna.saleor_data``)."""
-from . import prices, rules
+from ....discount_rules import rules
+from . import prices
 
 PLUGIN_ID = "saleor_plugins.discount_rules"
 
@@ -8,7 +9,7 @@ def checkout_adjustments(checkout, lines, discounts) -> list:
     """Each fixed or percentage rule with its signed amount and its parts in the lines."""
     from saleor.plugins.manager import get_plugins_manager
 
-    from ..klarna.saleor_data import Adjustment
+    from ....klarna.saleor_data import Adjustment
 
     manager = get_plugins_manager()
     plugin = manager.get_plugin(PLUGIN_ID)

@@ -18,7 +18,7 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 from prices import Money, TaxedMoney
 
-from . import rules
+from ....discount_rules import rules
 
 CENT = Decimal("0.01")
 
@@ -205,3 +205,15 @@ def rule_totals(evaluation: rules.Evaluation, parts: Dict[int, Dict[int, TaxedMo
             total += part
         totals[applied.rule.id] = total
     return totals
+
+
+def adjust_line_total(price: TaxedMoney, per_unit_cents: int, quantity: int,
+                      include_taxes: bool) -> TaxedMoney:
+    """Add signed cents per unit to a line total, keeping its tax proportion, so that net
+    and gross are whole cents per unit (what an order line keeps); used by loyalty points
+    and subscriptions."""
+    return discounted_line(price, per_unit_cents * quantity, quantity, include_taxes)
+
+
+def zero_shipping(currency: str) -> TaxedMoney:
+    return TaxedMoney(net=Money(0, currency), gross=Money(0, currency))
