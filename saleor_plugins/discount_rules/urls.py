@@ -1,0 +1,8 @@
+"""The cart rules' staff page (both Saleors)."""
+from django.urls import re_path
+
+from . import views
+
+urlpatterns = [
+    re_path(r"^staff/discount-rules/$", views.staff_page, name="discount-rules-staff-page"),
+]
