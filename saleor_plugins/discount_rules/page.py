@@ -5,7 +5,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from ..pages import assets
-from ..pages.rendering import render_staff_page
+from ..pages.rendering import page_language, render_staff_page
 from ..platform import saleor
 from .models import MAX_CONDITIONS, SUPPORTED_RULES
 from .graphql.schema import PLUGIN_ID
@@ -101,6 +101,7 @@ def script_texts() -> dict:
 
 
 def render_page(request):
+    page_language(request)  # before the texts below are translated
     switch = dict(saleor.api.PLUGIN_SWITCH, pluginId=PLUGIN_ID)
     return render_staff_page(
         request, "discount_rules/staff_page.html", title=_("Discounts and surcharges"),
