@@ -283,9 +283,7 @@
           if (methods === null) { inputBox.appendChild(el("p", {class: "hint", text: t("needsShipping")})); }
         });
       }
-      if (field === "customerGroupId" || field === "country" || field === "shippingMethodId") {
-        picker.run();
-      }
+      picker.run();  // the first matches at once: pick without typing
     }
     typeSelect.addEventListener("change", function () { fillInput(null); });
     var remove = el("button", {type: "button", class: "danger condition-remove",
@@ -334,6 +332,7 @@
     var always = kind === "FREE_SHIPPING" || kind === "GIFT";
     if (always) { $("rule-direction").value = "DISCOUNT"; }
     $("rule-direction").disabled = always;
+    if (kind === "GIFT" && $("rule-gift").options.length < 2) { fillGifts(""); }
   }
   function fillGifts(text, selected) {
     return searchProducts(text).then(function (products) {
