@@ -60,6 +60,7 @@ T = {
  "Percentage": ("Prosent", "Procent", "Procent", "Prozent"),
  "Prefix of generated codes": ("Prefiks for genererte koder", "Prefix för genererade koder", "Præfiks for genererede koder", "Präfix erzeugter Codes"),
  "Products from a category": ("Produkter fra en kategori", "Produkter från en kategori", "Produkter fra en kategori", "Produkte aus einer Kategorie"),
+ "Rules": ("Regler", "Regler", "Regler", "Regeln"),
  "Save": ("Lagre", "Spara", "Gem", "Speichern"),
  "Search the gift product": ("Søk etter gaveproduktet", "Sök gåvoprodukten", "Søg efter gaveproduktet", "Geschenkprodukt suchen"),
  "Shipping country": ("Leveringsland", "Leveransland", "Leveringsland", "Lieferland"),

@@ -137,7 +137,7 @@
           [t("codes") + " (" + rule.codes.length + ")"]),
         el("button", {type: "button", class: "danger delete", title: t("delete"),
           "aria-label": t("delete") + " " + rule.name,
-          onclick: function () { removeRule(rule); }}, ["🗑 ", t("delete")])
+          onclick: function () { removeRule(rule); }}, ["✕ ", t("delete")])
       ])], "row-tools")
     ]);
   }
