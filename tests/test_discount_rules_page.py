@@ -84,10 +84,11 @@ def test_a_fourth_condition_is_refused_at_the_field_the_page_shows_it(db, api):
     staff = factories.create_staff(permissions=[DiscountRulePermissions.MANAGE_DISCOUNT_RULES])
     result = api(staff).data(
         "mutation($input: DiscountRuleInput!) { discountRuleCreate(input: $input) { rule { id } "
-        "errors { field code } } }",
+        "discountRuleErrors { field code } } }",  # typed on both Saleors
         {"input": {"name": "Fire", "kind": "FIXED", "value": 10,
                    "conditions": [{"type": "CODE"}, {"type": "SECOND_ORDER"},
                                   {"type": "FROM_SECOND_ORDER"}, {"type": "SINGLE_USE_CODE"}]}})
     created = result["discountRuleCreate"]
     assert created["rule"] is None
-    assert created["errors"] == [{"field": "conditions", "code": "TOO_MANY_CONDITIONS"}]
+    assert created["discountRuleErrors"] == [
+        {"field": "conditions", "code": "TOO_MANY_CONDITIONS"}]

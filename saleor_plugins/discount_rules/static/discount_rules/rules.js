@@ -13,7 +13,7 @@
     CART_AMOUNT_BELOW: "amount", CATEGORY: "categoryId", CUSTOMER_GROUP: "customerGroupId",
     LIFETIME_TOTAL_AT_LEAST: "amount", SHIPPING_METHOD: "shippingMethodId",
     SHIPPING_COUNTRY: "country"};
-  var ERRORS = "errors { field message code }";
+  var ERRORS = "errors { field message }";  // both Saleors: 2.10.1's errors have no code
   var RULE = "id name kind direction value giftVariantId giftQuantity isActive isPublic " +
     "startsAt endsAt usageLimit usedCount codes conditions { type amount quantity productId " +
     "categoryId customerGroupId shippingMethodId country }";
