@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from ..pages import assets
+from ..pages import assets, manifest
 from ..pages.rendering import page_language, render_staff_page
 from ..platform import saleor
 from .models import MAX_CONDITIONS, SUPPORTED_RULES
@@ -13,6 +13,9 @@ from .graphql.schema import PLUGIN_ID
 ASSET_GROUP = assets.register(
     "discount_rules", Path(__file__).resolve().parent / "static" / "discount_rules")
 PERMISSION = "MANAGE_DISCOUNT_RULES"
+# in Saleor's dashboard (3.23): an entry of the Discounts menu
+manifest.register_extension("discount-rules", label="Cart rules", mount="NAVIGATION_DISCOUNTS",
+                            url_name="discount-rules-staff-page", permission=PERMISSION)
 
 
 def kind_texts() -> dict:
