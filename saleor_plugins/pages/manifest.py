@@ -8,7 +8,7 @@ installs the same manifest without fetching it (see ``platform.<saleor>.dashboar
 On a Saleor whose dashboard mounts no app pages (2.10.1) the manifest is not found.
 """
 from django.http import Http404, JsonResponse
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 
 from ..platform import saleor
 
@@ -30,6 +30,7 @@ def app_manifest(base_url: str) -> dict:
     """The app manifest for a shop served at ``base_url`` (``https://shop.example.com``)."""
     from .. import __version__
 
+    get_resolver().url_patterns  # loads the URLs: the features' page modules register then
     base_url = base_url.rstrip("/")
     extensions, permissions = [], []
     for identifier, extension in sorted(_extensions.items()):
