@@ -92,3 +92,9 @@ def test_a_fourth_condition_is_refused_at_the_field_the_page_shows_it(db, api):
     assert created["rule"] is None
     assert created["discountRuleErrors"] == [
         {"field": "conditions", "code": "TOO_MANY_CONDITIONS"}]
+
+
+def test_the_app_manifest_exists_where_the_dashboard_mounts_app_pages(db):
+    """Saleor 3.23's dashboard mounts app pages (test_saleor3_dashboard_app); 2.10.1's none."""
+    response = Client().get("/staff/app-manifest/")
+    assert response.status_code == (200 if saleor.dashboard.APP_EXTENSIONS else 404)

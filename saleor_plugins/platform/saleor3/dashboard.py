@@ -24,7 +24,7 @@ def install_app(manifest: dict):
     with transaction.atomic():
         existing = App.objects.filter(identifier=manifest["id"]).first()
         if existing is not None:  # Saleor's check refuses an identifier already installed
-            existing.identifier = None
+            existing.identifier = f"{manifest['id']}-reinstalling"
             existing.save(update_fields=["identifier"])
         data = dict(manifest, extensions=[dict(e) for e in manifest["extensions"]])
         clean_manifest_data(data)  # permissions → Permission rows; mounts, URLs checked

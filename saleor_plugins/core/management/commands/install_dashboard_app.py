@@ -2,8 +2,8 @@
 in Saleor's dashboard (3.23), as Saleor's ``install_app`` would from /staff/app-manifest/."""
 from django.core.management import BaseCommand, CommandError
 
-from ...pages.manifest import app_manifest
-from ...platform import saleor
+from ....pages.manifest import app_manifest
+from ....platform import saleor
 
 
 class Command(BaseCommand):
