@@ -98,3 +98,20 @@ def test_the_app_manifest_exists_where_the_dashboard_mounts_app_pages(db):
     """Saleor 3.23's dashboard mounts app pages (test_saleor3_dashboard_app); 2.10.1's none."""
     response = Client().get("/staff/app-manifest/")
     assert response.status_code == (200 if saleor.dashboard.APP_EXTENSIONS else 404)
+
+
+def test_a_shipping_method_condition_takes_and_gives_the_id_saleors_own_queries_give(db, api):
+    """The page picks methods from Saleor's shippingZones (3.23: ShippingMethodType IDs)."""
+    factories.create_shipping_zone(countries=("NO",), name="Norge")
+    staff = factories.create_staff(permissions=[
+        DiscountRulePermissions.MANAGE_DISCOUNT_RULES, "shipping.manage_shipping"])
+    zones = api(staff).data("{ shippingZones(first: 5) { edges { node { shippingMethods "
+                            "{ id } } } } }")["shippingZones"]["edges"]
+    method_id = zones[0]["node"]["shippingMethods"][0]["id"]
+    created = api(staff).data(
+        "mutation($input: DiscountRuleInput!) { discountRuleCreate(input: $input) { rule { "
+        "conditions { shippingMethodId } } errors { field message } } }",
+        {"input": {"name": "Frakt", "kind": "FIXED", "value": 10, "conditions": [
+            {"type": "SHIPPING_METHOD", "shippingMethodId": method_id}]}})["discountRuleCreate"]
+    assert created["errors"] == []
+    assert created["rule"]["conditions"] == [{"shippingMethodId": method_id}]

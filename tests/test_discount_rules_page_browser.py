@@ -196,3 +196,54 @@ def test_in_german_the_filled_page_shows_nothing_in_english(browser, live_server
     assert untranslated(page.content(), "de") == []
     page.set_viewport_size(PHONE)
     shot(page, "discount-rules-de-390")
+
+
+def test_group_category_shipping_method_and_gift_pickers(browser, live_server, world):
+    zone = factories.create_shipping_zone(countries=("NO",), name="Norge")
+    method = zone.shipping_methods.get()
+    staff = factories.create_staff(permissions=[
+        DiscountRulePermissions.MANAGE_DISCOUNT_RULES, shipping_permission()])
+    page = browser.new_page()
+    log_in(page, live_server.url, staff)
+    expect(page.locator("#page")).to_be_visible()
+    expect(page.locator("#rules-switch")).to_be_hidden()  # no MANAGE_PLUGINS: no switch
+    page.fill("#group-name", "Stamkunder")
+    page.click("#group-form button[type=submit]")
+    expect(page.locator("#groups-list")).to_contain_text("Stamkunder")
+
+    page.click("#rule-new")
+    page.fill("#rule-name", "Gave")
+    page.select_option("#rule-kind", "GIFT")
+    expect(page.locator("#rule-direction")).to_be_disabled()  # gifts are always discounts
+    choose(page.locator("#rule-gift"), "Kaffe Fjell")
+    for number, (kind, field, text) in enumerate([
+            ("CUSTOMER_GROUP", "customerGroupId", "Stamkunder"),
+            ("CATEGORY", "categoryId", "Kaffe"),
+            ("SHIPPING_METHOD", "shippingMethodId", method.name)]):
+        page.click("#condition-add")
+        condition = page.locator("#rule-conditions .condition").nth(number)
+        condition.locator(".condition-type").select_option(kind)
+        choose(condition.locator(f"select[data-input={field}]"), text)
+    page.click("#rule-save")
+    row = page.locator("#rules-body tr", has_text="Gave")
+    expect(row).to_contain_text("customers in Stamkunder")
+    expect(row).to_contain_text("products from Kaffe")
+    expect(row).to_contain_text(f"shipped with {method.name}")
+    expect(row).to_contain_text("Kaffe Fjell")
+    rule = DiscountRule.objects.get(name="Gave")
+    assert rule.kind == "gift" and rule.gift_variant_id == world["variant"].pk
+    assert rule.conditions.get(type="shipping_method").shipping_method_id == method.pk
+
+
+def test_without_shipping_permission_the_method_picker_says_why(browser, live_server, world):
+    page = browser.new_page()
+    log_in(page, live_server.url, world["staff"])
+    page.click("#rule-new")
+    page.click("#condition-add")
+    condition = page.locator("#rule-conditions .condition").first
+    condition.locator(".condition-type").select_option("SHIPPING_METHOD")
+    expect(condition).to_contain_text("Your account cannot list shipping methods.")
+
+
+def shipping_permission():
+    return "shipping.manage_shipping"  # Saleor's, under the same name on both
