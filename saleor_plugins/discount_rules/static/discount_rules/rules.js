@@ -380,7 +380,7 @@
   function closeEditor() {
     P.show($("rule-editor"), false);
     state.editing = null;
-    $("rule-new").focus();
+    ($("rule-new").classList.contains("hidden") ? $("rule-more") : $("rule-new")).focus();
   }
   function numberOrNull(value) { return value === "" ? null : Number(value); }
   function ruleInput() {
@@ -539,7 +539,10 @@
     $("rule-gift-search").addEventListener("input", function () { fillGifts(this.value); });
     $("codes-form").addEventListener("submit", addCodes);
     $("codes-csv").addEventListener("click", downloadCsv);
-    $("codes-close").addEventListener("click", function () { P.show($("codes-editor"), false); });
+    $("codes-close").addEventListener("click", function () {
+      P.show($("codes-editor"), false);
+      $("rules-title").focus();
+    });
     $("group-form").addEventListener("submit", saveGroup);
     var canSwitch = (me.userPermissions || []).some(function (p) { return p.code === "MANAGE_PLUGINS"; });
     if (canSwitch) { setUpSwitch(); }
