@@ -112,5 +112,6 @@ def render_page(request):
         stylesheet="rules.css", texts=script_texts(),
         config={"maxConditions": MAX_CONDITIONS, "supportedRules": SUPPORTED_RULES,
                 "pluginSwitch": switch},
-        context={"max_conditions": MAX_CONDITIONS},
+        context={"max_conditions": MAX_CONDITIONS,
+                 "pickers_js_url": assets.asset_url(ASSET_GROUP, "rules-pickers.js")},
     )
