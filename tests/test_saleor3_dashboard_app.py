@@ -1,8 +1,14 @@
 """The package as an app of Saleor 3.23's dashboard: its manifest, its installation, and the
 token the dashboard hands a mounted page (the signed-in staff member's, limited to the app's
 permissions), which the package's permission checks read as that member."""
+import os
+import subprocess
+import sys
+
+import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.db import connection
+from django.test import Client, override_settings
 from saleor.app.models import App
 from saleor.core.jwt import create_access_token_for_app
 
@@ -11,6 +17,7 @@ from saleor_plugins.pages.manifest import APP_ID, app_manifest
 from saleor_plugins.platform import saleor
 
 from . import factories
+from .celery_worker import ROOT
 from .graphql_client import GraphQLClient
 
 SHOP = "https://shop.example.com"
@@ -63,3 +70,24 @@ def test_the_dashboards_token_for_a_page_is_the_staff_members_within_the_apps_pe
     app.permissions.set(app.permissions.exclude(codename="manage_discount_rules"))
     refused = GraphQLClient(app_token=create_access_token_for_app(app, manager)).execute(RULES)
     assert refused["errors"][0]["path"] == ["discountRules"] and not refused.get("data")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_saleors_own_install_app_command_installs_the_served_manifest(live_server):
+    """``manage install_app <shop>/staff/app-manifest/`` as the README says (a loopback shop
+    needs HTTP_IP_FILTER_ALLOW_LOOPBACK_IPS: Saleor refuses local addresses by default)."""
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="tests.demo_server_settings",  # DEBUG: no RSA key
+               PYTHONPATH=str(ROOT),
+               SALEOR_PLUGINS_TEST_DB_NAME=connection.settings_dict["NAME"],
+               HTTP_IP_FILTER_ALLOW_LOOPBACK_IPS="True")
+    with override_settings(PUBLIC_URL=live_server.url):  # the shop's address, port and all
+        done = subprocess.run(
+            [sys.executable, "-m", "saleor_plugins", "manage", "install_app",
+             f"{live_server.url}/staff/app-manifest/", "--activate"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    app = App.objects.get(identifier=APP_ID)
+    assert app.is_active and app.app_url == f"{live_server.url}/staff"
+    extension = app.extensions.get()
+    assert (extension.url, extension.mount, extension.target) == (
+        "/discount-rules/", "navigation_discounts", "app_page")

@@ -7,6 +7,7 @@ dashboard's "install from manifest") reads; ``manage install_dashboard_app <shop
 installs the same manifest without fetching it (see ``platform.<saleor>.dashboard``).
 On a Saleor whose dashboard mounts no app pages (2.10.1) the manifest is not found.
 """
+from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.urls import get_resolver, reverse
 
@@ -65,6 +66,9 @@ def app_manifest(base_url: str) -> dict:
 def manifest_view(request):
     if not saleor.dashboard.APP_EXTENSIONS:
         raise Http404
-    response = JsonResponse(app_manifest(request.build_absolute_uri("/")))
+    # Saleor's PUBLIC_URL (3.23) when set: Saleor fetches the manifest with a Host header
+    # without the port, so the request's own address may not be the shop's
+    base_url = getattr(settings, "PUBLIC_URL", None) or request.build_absolute_uri("/")
+    response = JsonResponse(app_manifest(base_url))
     response["Cache-Control"] = "no-store"
     return response
