@@ -140,6 +140,7 @@ def test_demo_loads_once_serves_and_reuses_its_data(quiet, capsys, tmp_path):
             check_readme_demo_answers(base)
         if saleor.demo.DASHBOARD:
             assert printed["Saleor Dashboard"] == f"{base}/dashboard/"
+            assert printed["Staff pages in the dashboard"] == "Cart rules"  # mounted as an app
             assert "Channels" in printed and "default-channel (USD)" in printed["Channels"]
             page = requests.get(f"{base}/dashboard/", timeout=60)
             assert page.status_code == 200

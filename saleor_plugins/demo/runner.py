@@ -161,12 +161,23 @@ def prepare_dashboard(dashboard_source=None):
     return folder is not None, message
 
 
-def demo_lines(base, simulator, dashboard_state=None):
+def mount_staff_pages(base):
+    """Install the package as an app of the dashboard, so its staff pages are in its menus
+    (the demo's dashboard and pages share one origin)."""
+    from ..pages.manifest import app_manifest
+
+    app = platform.dashboard.install_app(app_manifest(base))
+    return ", ".join(app.extensions.values_list("label", flat=True))
+
+
+def demo_lines(base, simulator, dashboard_state=None, mounted_pages=""):
     """The demo's output: (label, value) rows."""
     lines = [("GraphQL API (playground in a browser)", f"{base}/graphql/")]
     if dashboard_state is not None:
         served, message = dashboard_state
         lines.append(("Saleor Dashboard", f"{base}{dashboard.MOUNT}" if served else message))
+        if served and mounted_pages:
+            lines.append(("Staff pages in the dashboard", mounted_pages))
     if simulator is not None:
         lines.append(("Klarna simulator", simulator.url))
         lines.append(("Klarna simulator SMS outbox", f"{simulator.url}/_sim/outbox"))
@@ -187,9 +198,12 @@ def run_server(host, port, dashboard_source=None):
     dashboard_state = prepare_dashboard(dashboard_source)
     simulator = start_simulator()
     base = f"http://{host}:{port}"
+    mounted = ""
+    if dashboard_state is not None and dashboard_state[0]:
+        mounted = mount_staff_pages(base)
     say("")
     say(f"saleor-plugins demo is running on Saleor {saleor_version()} ({platform.demo.SERVER}):")
-    for label, value in demo_lines(base, simulator, dashboard_state):
+    for label, value in demo_lines(base, simulator, dashboard_state, mounted):
         say(f"  {label:<40} {value}")
     say("Celery tasks run in-process (no broker). Stop with Ctrl+C.")
     say("")

@@ -46,8 +46,10 @@ def field_error(field, message, code=CODES.INVALID):
 
 
 def pk_from_id(global_id, type_name, field):
-    """Primary key of a global ID of ``type_name``; a typed error for anything else."""
-    pk = pk_from_global_id(global_id, type_name)
+    """Primary key of a global ID of ``type_name`` (or one of a tuple of names); a typed error
+    for anything else."""
+    names = type_name if isinstance(type_name, tuple) else (type_name,)
+    pk = next((pk for pk in (pk_from_global_id(global_id, name) for name in names) if pk), None)
     if pk is None:
         raise field_error(field, _("Not a valid ID."), CODES.GRAPHQL_ERROR)
     return pk
@@ -121,7 +123,8 @@ ID_TYPES = {
     "product_id": ("product", "Product"),
     "category_id": ("category", "Category"),
     "customer_group_id": ("customer_group", "CustomerGroup"),
-    "shipping_method_id": ("shipping_method", "ShippingMethod"),
+    # Saleor's own shipping method IDs (3.23: ShippingMethodType) and the package's earlier ones
+    "shipping_method_id": ("shipping_method", ("ShippingMethod", saleor.graphql.SHIPPING_METHOD_TYPE)),
 }
 
 

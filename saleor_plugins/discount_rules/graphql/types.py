@@ -98,7 +98,8 @@ class DiscountRuleType(graphene.ObjectType):
                     product_id=_global("Product", c.product_id),
                     category_id=_global("Category", c.category_id),
                     customer_group_id=_global("CustomerGroup", c.customer_group_id),
-                    shipping_method_id=_global("ShippingMethod", c.shipping_method_id),
+                    shipping_method_id=_global(saleor.graphql.SHIPPING_METHOD_TYPE,
+                                               c.shipping_method_id),
                     country=c.country or None,
                 ) for c in rule.conditions.all()
             ],

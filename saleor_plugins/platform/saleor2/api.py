@@ -25,3 +25,11 @@ STAFF_LOGIN = {
     "refresh": "mutation($token: String!) { tokenRefresh(token: $token) { token } }",
     "renewWith": "token",
 }
+
+# A staff page's switch of its plugin (MANAGE_PLUGINS): 2.10.1's plugin is active or not.
+PLUGIN_SWITCH = {
+    "read": "query($id: ID!) { plugin(id: $id) { id active } }",
+    "update": "mutation($id: ID!, $active: Boolean!) { pluginUpdate(id: $id, input: "
+              "{active: $active}) { plugin { id active } errors { field message } } }",
+    "activePath": ["active"],
+}

@@ -3,6 +3,9 @@ from graphql_jwt.exceptions import PermissionDenied  # noqa: F401 (the adapter's
 from saleor.graphql.core.utils import error_codes
 from graphene import DateTime  # noqa: F401 (the scalar Saleor 2.10.1 uses)
 
+# a shipping method's global ID as 2.10.1's own queries give it
+SHIPPING_METHOD_TYPE = "ShippingMethod"
+
 # the printed schema committed in the repository (``python -m saleor_plugins schema``)
 PRINTED_SCHEMA = "schema.graphql"
 

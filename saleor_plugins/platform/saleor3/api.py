@@ -38,3 +38,13 @@ STAFF_LOGIN = {
     "refresh": "mutation($token: String!) { tokenRefresh(refreshToken: $token) { token } }",
     "renewWith": "refreshToken",
 }
+
+# A staff page's switch of its plugin (MANAGE_PLUGINS): the package's plugins are configured
+# globally on 3.23 (not per channel), so the switch is the global configuration's.
+PLUGIN_SWITCH = {
+    "read": "query($id: ID!) { plugin(id: $id) { id globalConfiguration { active } } }",
+    "update": "mutation($id: ID!, $active: Boolean!) { pluginUpdate(id: $id, input: "
+              "{active: $active}) { plugin { id globalConfiguration { active } } "
+              "errors { field message } } }",
+    "activePath": ["globalConfiguration", "active"],
+}

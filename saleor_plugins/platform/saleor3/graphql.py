@@ -2,6 +2,9 @@
 from saleor.core.exceptions import PermissionDenied  # noqa: F401 (the adapter's name)
 from saleor.graphql.core.scalars import DateTime  # noqa: F401 (Saleor 3.23's scalar)
 
+# a shipping method's global ID as 3.23's own queries give it (``shippingZones``, checkouts)
+SHIPPING_METHOD_TYPE = "ShippingMethodType"
+
 # the printed schema committed in the repository (``python -m saleor_plugins schema``)
 PRINTED_SCHEMA = "schema-saleor3.graphql"
 

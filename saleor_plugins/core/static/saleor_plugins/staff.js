@@ -212,13 +212,18 @@
   }
 
   function listenToDashboard() {
-    // Saleor's dashboard hands a mounted page its token ("handshake") and a new one later.
+    // Saleor's dashboard (3.23.27's App Bridge) answers "notifyReady" with a "handshake"
+    // carrying the app token ({token, version, saleorVersion, dashboardVersion}) and sends
+    // "tokenRefresh" ({token}) when it has a new one; a second handshake only renews too.
+    var entered = false;
     window.addEventListener("message", function (event) {
       var data = event.data || {};
-      if (event.source !== window.parent || !data.payload) { return; }
-      if (data.type === "handshake" && data.payload.token) {
-        state.scheme = "Bearer";
-        keepToken(data.payload.token, null);
+      if (event.source !== window.parent || !data.payload || !data.payload.token) { return; }
+      if (data.type !== "handshake" && data.type !== "tokenRefresh") { return; }
+      state.scheme = "Bearer";
+      keepToken(data.payload.token, null);
+      if (!entered) {
+        entered = true;
         enter().catch(function () { message(t("error"), true); });
       }
     });
