@@ -121,6 +121,12 @@ def test_demo_loads_once_serves_and_reuses_its_data(quiet, capsys, tmp_path):
         base = server.base
         assert printed["GraphQL API (playground in a browser)"] == f"{base}/graphql/"
         assert printed["Staff login (e-mail / password)"] == "admin@example.com / admin"
+        pages = runner.feature_pages()
+        assert "Cart rules (staff)" in dict(pages)  # every Saleor: the rules run on both
+        for label, path in pages:  # each page the demo prints is served
+            assert printed[label] == base + path
+            page = requests.get(base + path, timeout=60)
+            assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
         assert printed["Features switched on"] == (
             ", ".join(map(runner.feature_label, features())) or "none")
         for name in saleor.demo.NOT_YET_PORTED:

@@ -13,7 +13,7 @@ import saleor
 from django.core.management import call_command
 from django.db import transaction
 
-from ..conf import features
+from ..conf import feature_modules, features
 from ..platform import saleor as platform
 from ..platform import saleor_version
 from . import dashboard
@@ -161,6 +161,14 @@ def prepare_dashboard(dashboard_source=None):
     return folder is not None, message
 
 
+def feature_pages():
+    """(what it is, path) of the pages of the features that run here (their ``urls.PAGES``)."""
+    from django.urls import reverse
+
+    return [(label, reverse(url_name)) for module in feature_modules(features(), "urls")
+            for label, url_name in getattr(module, "PAGES", ())]
+
+
 def mount_staff_pages(base):
     """Install the package as an app of the dashboard, so its staff pages are in its menus
     (the demo's dashboard and pages share one origin)."""
@@ -182,6 +190,7 @@ def demo_lines(base, simulator, dashboard_state=None, mounted_pages=""):
         lines.append(("Klarna simulator", simulator.url))
         lines.append(("Klarna simulator SMS outbox", f"{simulator.url}/_sim/outbox"))
     lines.append(("Staff login (e-mail / password)", f"{DEMO_STAFF_EMAIL} / {DEMO_STAFF_PASSWORD}"))
+    lines += [(label, base + path) for label, path in feature_pages()]
     shop_channels = platform.demo.channels()
     if shop_channels:
         lines.append(("Channels", ", ".join(f"{slug} ({currency})" for slug, currency in shop_channels)))

@@ -8,3 +8,5 @@ urlpatterns = [
     # Saleor's dashboard (3.23) frames an app page without its trailing slash
     re_path(r"^staff/discount-rules$", views.staff_page),
 ]
+# the pages the demo lists: (what it is, URL name)
+PAGES = [("Cart rules (staff)", "discount-rules-staff-page")]

@@ -11,3 +11,5 @@ urlpatterns = [
     re_path(r"^till/klarna/notification/$", till_views.klarna_notification,
             name="till-klarna-notification"),
 ]
+# the pages the demo lists: (what it is, URL name)
+PAGES = [("Klarna in-store till (staff)", "till")]
