@@ -339,7 +339,8 @@
     });
     var forms = [pauseForm, changeForm, addressForm, commentForm, extendForm];
     function opener(form, label) {
-      return el("button", {type: "button", text: label, "aria-expanded": "false", onclick: function () {
+      return el("button", {type: "button", text: label, "aria-expanded": "false",
+        "data-action": form.getAttribute("data-panel"), onclick: function () {
         forms.forEach(function (f) { if (f !== form) { show(f, false); } });
         show(form, form.classList.contains("hidden"));
         this.setAttribute("aria-expanded", String(!form.classList.contains("hidden")));

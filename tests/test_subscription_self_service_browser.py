@@ -1,0 +1,98 @@
+"""The subscriber's page in headless Chromium (Debian's package, driven by Playwright): from
+the link in a real subscription e-mail, pause until a date, resume, leave a comment, in
+German, at phone and desktop width. Screenshots go to <state dir>/screenshots/."""
+import datetime
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from saleor_plugins.subscription import tasks
+from saleor_plugins.subscription.models import Subscription
+
+from .browser import DESKTOP, NEEDS_BROWSER, PHONE, SCREENSHOTS, browser, expect  # noqa: F401
+from .page_checks import untranslated
+from .subscription_helpers import configure, create_plan, make_subscription
+
+pytestmark = NEEDS_BROWSER + [pytest.mark.django_db(transaction=True)]
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+def shot(page, name, docs_name=None):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path))  # the viewport: what a person sees first
+    if docs_name:
+        DOCS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, DOCS / docs_name)
+    return path
+
+
+@pytest.fixture
+def subscriber(live_server, shop, customer):
+    configure(public_url=live_server.url, reminder_days=3)
+    today = tasks.renewal.now_local_today(tasks.plugin().config)
+    plan = create_plan(shop.coffee, intervals=("1w", "2w"), name="Kaffe-Abo")
+    # its next order is three days away: today's reminder e-mail goes out
+    anchor = today + datetime.timedelta(days=3) - datetime.timedelta(weeks=2)
+    subscription = make_subscription(customer, shop.coffee, anchor, "2w", plan=plan,
+                                     quantity=2, language_code="de",
+                                     shipping_method=shop.shipping_method,
+                                     shipping_method_name=shop.shipping_method.name)
+    return subscription, today
+
+
+def test_from_the_email_link_pause_resume_and_comment(browser, live_server, subscriber,
+                                                      outbox):
+    subscription, today = subscriber
+    assert tasks.send_renewal_reminders(today.isoformat()) == 1
+    [mail] = [m for m in outbox.messages if subscription.user.email in m.to]
+    link = re.search(r"(http://\S+/my/subscriptions/\?link=[\w:.-]+)", mail.body).group(1)
+    assert link.startswith(live_server.url)
+
+    page = browser.new_page()
+    page.goto(link + "&lang=de")
+    card = page.locator("article.card")
+    expect(card).to_have_count(1)
+    expect(card.locator(".badge")).to_have_text("Aktiv")
+    assert "link=" not in page.url  # the link leaves the address bar once read
+    assert untranslated(page.content(), "de") == []
+    shot(page, "self-service-de-1280", "self-service-1280.png")
+
+    until = today + datetime.timedelta(days=30)
+    card.locator('[data-action="pause"]').click()
+    card.locator('[data-field="until"]').fill(until.isoformat())
+    card.locator('[data-field="until"]').press("Enter")  # keyboard: Enter submits
+    expect(card.locator(".badge")).to_have_text("Pausiert")
+    subscription.refresh_from_db()
+    assert (subscription.status, subscription.paused_until) == (Subscription.PAUSED, until)
+
+    page.locator('article.card [data-action="resume"]').click()
+    expect(page.locator("article.card .badge")).to_have_text("Aktiv")
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.ACTIVE and subscription.paused_until is None
+
+    page.locator('article.card [data-action="comment"]').click()
+    page.locator('article.card [data-field="comment"]').fill("Bitte beim Nachbarn abgeben")
+    page.locator('article.card form[data-panel="comment"] button[type="submit"]').click()
+    expect(page.locator("article.card dd", has_text="Bitte beim Nachbarn abgeben")).to_have_count(1)
+    subscription.refresh_from_db()
+    assert subscription.comment == "Bitte beim Nachbarn abgeben"
+    assert untranslated(page.content(), "de") == []
+
+    page.set_viewport_size(PHONE)
+    page.reload()  # the session goes on without the link in the address
+    expect(page.locator("article.card")).to_have_count(1)
+    shot(page, "self-service-de-390", "self-service-390.png")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"]  # nothing wider than the phone
+
+
+def test_a_tampered_link_shows_the_login(browser, live_server, subscriber):
+    page = browser.new_page()
+    page.goto(live_server.url + "/my/subscriptions/?link=abc:def&lang=de")
+    expect(page.locator("#link-problem")).to_contain_text("Dieser Link ist ungültig.")
+    expect(page.locator("#page-login")).to_be_visible()
+    expect(page.locator("#page")).to_be_hidden()
+    assert untranslated(page.content(), "de") == []
