@@ -307,7 +307,8 @@ def test_the_script_and_stylesheet_are_served(subscriptions_on):  # noqa: F811
     html = Client().get(PAGE).content.decode()
     for url in re.findall(r'(?:src|href)="(/pages/assets/subscription/[^"]+)"', html):
         assert Client().get(url.replace("&amp;", "&")).status_code == 200
-    assert "self_service.js" in html and "staff.js" not in html
+    assert "self_service.js" in html
+    assert 'id="page-denied"' not in html  # no staff permission gate on a customer's page
 
 
 @pytest.mark.parametrize("state, heading", [

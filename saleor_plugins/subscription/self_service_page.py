@@ -47,6 +47,9 @@ def render_page(request):
         "link_state": link_state,
         "page_config": page_config,
         "shared_css_url": assets.asset_url("shared", "staff.css"),
+        # the shared script's DOM, text and dialog helpers only: its staff login (start())
+        # is never called here
+        "shared_js_url": assets.asset_url("shared", "staff.js"),
         "css_url": assets.asset_url(ASSETS, "self_service.css"),
         "js_url": assets.asset_url(ASSETS, "self_service.js"),
     }

@@ -2,11 +2,12 @@
  * (exchanged by subscriptionAccessTokenCreate for a one-hour access token sent as the
  * X-Subscription-Access header: the package's subscription operations only), or the
  * customer's Saleor account (tokenCreate, a JWT). Everything goes through /graphql/ with the
- * API's own rules and typed errors. No innerHTML (Trusted Types): DOM built with el(). */
+ * API's own rules and typed errors. It uses staff.js's helpers only (StaffPage.el, t, date,
+ * message, showErrors, confirm), never its staff login. No innerHTML (Trusted Types). */
 (function () {
   "use strict";
   var $ = function (id) { return document.getElementById(id); };
-  var cfg = JSON.parse($("page-config").textContent), T = cfg.texts, key = cfg.storageKey;
+  var cfg = JSON.parse($("page-config").textContent), key = cfg.storageKey;
   var state = {mode: null, token: null, expiresAt: 0, link: null, renewing: null};
   var AUTH_CODES = ["JSONWebTokenExpired", "JSONWebTokenError", "ExpiredSignatureError",
     "InvalidTokenError", "DecodeError", "PermissionDenied"];
@@ -27,50 +28,16 @@
   var EXCHANGE = "mutation($link: String!) { subscriptionAccessTokenCreate(link: $link) { access { accessToken expiresAt customerEmail } " + ERRORS + " } }";
   var METHODS = "query($id: ID!, $country: CountryCode) { productSubscription(id: $id) { availableShippingMethods(country: $country) { id name } } }";
 
-  function t(name, values) {
-    var text = T[name] === undefined ? name : T[name];
-    return values ? text.replace(/%\((\w+)\)s/g, function (_, k) { return values[k]; }) : text;
-  }
-  function show(node, on) { node.classList.toggle("hidden", !on); }
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (name) {
-      var value = attrs[name];
-      if (value === null || value === undefined || value === false) { return; }
-      if (name.slice(0, 2) === "on") { node.addEventListener(name.slice(2), value); }
-      else if (name === "class") { node.className = value; }
-      else if (name === "text") { node.textContent = value; }
-      else { node.setAttribute(name, value === true ? "" : value); }
-    });
-    (children || []).forEach(function (child) {
-      if (child === null || child === undefined) { return; }
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    });
-    return node;
-  }
-  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } return node; }
-  function date(value) {
-    if (!value) { return ""; }
-    return new Intl.DateTimeFormat(cfg.language, {dateStyle: "medium"}).format(new Date(value + "T00:00:00"));
-  }
-  function money(m) {
-    return m ? new Intl.NumberFormat(cfg.language, {style: "currency", currency: m.currency}).format(Number(m.amount)) : "";
-  }
+  // the shared script's helpers (DOM without innerHTML, texts, dates, money, messages,
+  // typed errors beside fields, the confirmation dialog); never its staff login
+  var P = window.StaffPage, t = P.t, show = P.show, el = P.el, clear = P.clear;
+  var date = P.date, message = P.message, showErrors = P.showErrors, confirmDialog = P.confirm;
+  function money(m) { return m ? P.money(m.amount, m.currency) : ""; }
   function every(code) {
     var match = /^(\d+)([dwm])$/.exec(code || "");
     if (!match) { return code; }
     return match[1] === "1" ? t("every.1" + match[2]) : t("every." + match[2], {n: match[1]});
   }
-  var timer = null;
-  function message(text, bad) {
-    var box = $("page-message");
-    box.textContent = text || "";
-    box.classList.toggle("bad", !!bad);
-    show(box, !!text);
-    clearTimeout(timer);
-    if (text && !bad) { timer = setTimeout(function () { show(box, false); }, 6000); }
-  }
-
   // -- the session: a link's access token or a customer's JWT ------------------------------
   function remember() {
     ["mode", "token", "expiresAt", "link"].forEach(function (name) {
@@ -210,21 +177,6 @@
     var again = document.querySelector('[data-id="' + sub.id + '"] h2');
     if (again) { again.focus(); }
   }
-  function showErrors(form, errors) {
-    Array.prototype.forEach.call(form.querySelectorAll(".field-error"), function (n) { n.remove(); });
-    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (n) { n.removeAttribute("aria-invalid"); });
-    var general = [];
-    errors.forEach(function (error) {
-      var input = error.field && form.querySelector('[data-field="' + error.field + '"]');
-      if (input) {
-        input.setAttribute("aria-invalid", "true");
-        input.insertAdjacentElement("afterend", el("p", {class: "field-error error", role: "alert", text: error.message}));
-      } else { general.push(error.message); }
-    });
-    if (general.length) { message(general.join(" "), true); }
-    var first = form.querySelector("[aria-invalid]");
-    if (first) { first.focus(); }
-  }
   // run(op, variables, form, done): the mutation; typed errors beside the form's fields
   function run(op, variables, form, done) {
     var name = Object.keys(OPS).indexOf(op) >= 0 ? op : "update";
@@ -239,19 +191,6 @@
       message(done(result.subscription));
       return [];
     }).catch(function (error) { message(error.message || t("error"), true); });
-  }
-  function confirmDialog(text, okLabel) {
-    var dialog = $("page-confirm");
-    $("page-confirm-text").textContent = text;
-    $("page-confirm-ok").textContent = okLabel;
-    return new Promise(function (resolve) {
-      dialog.addEventListener("close", function done() {
-        dialog.removeEventListener("close", done);
-        resolve(dialog.returnValue === "ok");
-      });
-      dialog.returnValue = "";
-      dialog.showModal();
-    });
   }
   function field(labelText, input) {
     var id = "f-" + Math.random().toString(36).slice(2);
