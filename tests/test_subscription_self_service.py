@@ -10,7 +10,7 @@ from django.test import Client
 
 from saleor_plugins.subscription import notifications
 from saleor_plugins.subscription import self_service_links as links
-from saleor_plugins.subscription.models import Subscription
+from saleor_plugins.subscription.models import MonthlyInvoice, Renewal, Subscription
 
 from . import factories
 from .graphql_client import GraphQLClient, is_permission_denied
@@ -279,9 +279,17 @@ def test_a_pause_date_in_the_past_is_a_typed_error(subscription, customer):
 
 def test_every_subscription_email_links_to_the_page(subscription, customer, outbox):
     configure(public_url="https://shop.example.com", self_service_link_days=3)
+    renewal = Renewal.objects.create(subscription=subscription, cycle=subscription.next_cycle,
+                                     delivery_date=subscription.next_delivery_date)
+    invoice = MonthlyInvoice.objects.create(subscription=subscription, currency="NOK",
+                                            month=shop_today().replace(day=1), amount=10)
+    retry_on = shop_today() + datetime.timedelta(days=1)
     notifications.renewal_reminder(subscription, subscription.unit_price)
+    notifications.renewal_failed(subscription, renewal, retry_on)
+    notifications.renewal_dropped(subscription, renewal)
     notifications.payment_method_declined(subscription)
-    assert len(outbox.messages) == 2
+    notifications.invoice_failed(subscription, invoice, retry_on)
+    assert len(outbox.messages) == 5
     for mail in outbox.messages:
         found = re.findall(r"https://shop\.example\.com/my/subscriptions/\?link=([\w:.-]+)",
                            mail.body)
@@ -290,6 +298,25 @@ def test_every_subscription_email_links_to_the_page(subscription, customer, outb
         grant = links.read_link(found[0])
         assert (grant.state, grant.customer_id) == (links.VALID, customer.pk)
         assert 2.9 * 86400 < grant.expires_at - time.time() <= 3 * 86400
+
+
+def test_without_a_public_url_the_link_uses_the_sites_domain(subscription, customer, outbox):
+    from django.contrib.sites.models import Site
+
+    notifications.payment_method_declined(subscription)
+    [mail] = outbox.messages
+    domain = Site.objects.get_current().domain
+    assert re.search(r"https?://%s/my/subscriptions/\?link=" % re.escape(domain), mail.body)
+
+
+@pytest.mark.parametrize("language, text", [("de", "Abonnements verwalten"),
+                                            ("nb", "Administrer abonnementene dine")])
+def test_the_link_is_offered_in_the_customers_language(subscription, outbox, language, text):
+    subscription.language_code = language
+    subscription.save(update_fields=["language_code"])
+    notifications.payment_method_declined(subscription)
+    [mail] = outbox.messages
+    assert text in mail.html and text in mail.body
 
 
 # -- the page ------------------------------------------------------------------------------
