@@ -96,3 +96,41 @@ def test_a_tampered_link_shows_the_login(browser, live_server, subscriber):
     expect(page.locator("#page-login")).to_be_visible()
     expect(page.locator("#page")).to_be_hidden()
     assert untranslated(page.content(), "de") == []
+
+
+def test_logged_in_with_the_account_skip_and_cancel_with_confirmation(browser, live_server,
+                                                                       subscriber):
+    """No link: the customer logs in with their Saleor account (tokenCreate), in Swedish."""
+    subscription, _today = subscriber
+    before = subscription.next_delivery_date
+    page = browser.new_page()
+    page.goto(live_server.url + "/my/subscriptions/?lang=sv")
+    page.fill("#page-login-email", subscription.user.email)
+    page.fill("#page-login-password", "wrong")
+    page.press("#page-login-password", "Enter")
+    expect(page.locator("#page-login-error")).not_to_be_empty()
+    page.fill("#page-login-password", "password")
+    page.press("#page-login-password", "Enter")
+    card = page.locator("article.card")
+    expect(card).to_have_count(1)
+    expect(page.locator("#page-who")).to_have_text(subscription.user.email)
+
+    card.locator('[data-action="skip"]').click()
+    expect(page.locator("#page-confirm")).to_be_visible()
+    page.keyboard.press("Escape")  # Esc: nothing happens
+    expect(page.locator("#page-confirm")).to_be_hidden()
+    subscription.refresh_from_db()
+    assert subscription.next_delivery_date == before
+    card.locator('[data-action="skip"]').click()
+    page.locator("#page-confirm-ok").click()
+    expect(page.locator("#page-message")).to_contain_text("Överhoppad")
+    subscription.refresh_from_db()
+    assert subscription.next_delivery_date > before
+
+    page.locator('article.card [data-action="cancel"]').click()
+    expect(page.locator("#page-confirm-text")).to_contain_text("Vill du avsluta")
+    page.locator("#page-confirm-ok").click()
+    expect(page.locator("article.card .badge")).to_have_text("Avslutad")
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.CANCELLED
+    assert untranslated(page.content(), "sv") == []

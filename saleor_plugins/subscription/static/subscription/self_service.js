@@ -150,7 +150,9 @@
     show($("page-login"), false);
     var problem = $("link-problem");
     if (problem) { show(problem, false); }
-    $("page-who").textContent = state.mode === "link" ? t("viaLink") + ": " + who : who;
+    $("page-who").textContent = who || "";
+    if (state.mode === "link") { $("page-who").setAttribute("title", t("viaLink")); }
+    else { $("page-who").removeAttribute("title"); }
     sessionStorage.setItem(key + ".who", who || "");
     show($("page-logout"), true);
     show($("page"), true);
