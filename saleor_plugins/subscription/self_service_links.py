@@ -54,8 +54,9 @@ def read_link(token: str, now: float = None) -> Grant:
     return _read(token, LINK_SALT, now)
 
 
-def access_token(customer_id: int, link_expires_at: int, now: float = None) -> Grant:
-    """An access token for the link's customer; it never outlives the link."""
+def access_token(customer_id: int, link_expires_at: int, now: float = None) -> tuple:
+    """``(grant, token)``: an access token for the link's customer; it never outlives the
+    link."""
     now = time.time() if now is None else now
     expires_at = int(min(now + ACCESS_SECONDS, link_expires_at))
     return Grant(VALID, customer_id, expires_at), _sign(customer_id, expires_at, ACCESS_SALT)
