@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from saleor_plugins.subscription import tasks
+from saleor_plugins.subscription import subscriptions, tasks
 from saleor_plugins.subscription.models import Subscription
 
 from .browser import DESKTOP, NEEDS_BROWSER, PHONE, SCREENSHOTS, browser, expect  # noqa: F401
@@ -44,17 +44,20 @@ def subscriber(live_server, shop, customer):
 
 
 def test_from_the_email_link_pause_resume_and_comment(browser, live_server, subscriber,
-                                                      outbox):
+                                                      shop, outbox):
     subscription, today = subscriber
     assert tasks.send_renewal_reminders(today.isoformat()) == 1
     [mail] = [m for m in outbox.messages if subscription.user.email in m.to]
     link = re.search(r"(http://\S+/my/subscriptions/\?link=[\w:.-]+)", mail.body).group(1)
     assert link.startswith(live_server.url)
 
+    paused_mug = make_subscription(subscription.user, shop.mug, today, "1m",
+                                   shipping_method=shop.shipping_method)
+    subscriptions.pause(paused_mug, today + datetime.timedelta(days=60), tasks.plugin().config)
     page = browser.new_page()
     page.goto(link + "&lang=de")
-    card = page.locator("article.card")
-    expect(card).to_have_count(1)
+    expect(page.locator("article.card")).to_have_count(2)
+    card = page.locator("article.card", has_text=shop.coffee.product.name)
     expect(card.locator(".badge")).to_have_text("Aktiv")
     assert "link=" not in page.url  # the link leaves the address bar once read
     assert untranslated(page.content(), "de") == []
@@ -68,22 +71,22 @@ def test_from_the_email_link_pause_resume_and_comment(browser, live_server, subs
     subscription.refresh_from_db()
     assert (subscription.status, subscription.paused_until) == (Subscription.PAUSED, until)
 
-    page.locator('article.card [data-action="resume"]').click()
-    expect(page.locator("article.card .badge")).to_have_text("Aktiv")
+    card.locator('[data-action="resume"]').click()
+    expect(card.locator(".badge")).to_have_text("Aktiv")
     subscription.refresh_from_db()
     assert subscription.status == Subscription.ACTIVE and subscription.paused_until is None
 
-    page.locator('article.card [data-action="comment"]').click()
-    page.locator('article.card [data-field="comment"]').fill("Bitte beim Nachbarn abgeben")
-    page.locator('article.card form[data-panel="comment"] button[type="submit"]').click()
-    expect(page.locator("article.card dd", has_text="Bitte beim Nachbarn abgeben")).to_have_count(1)
+    card.locator('[data-action="comment"]').click()
+    card.locator('[data-field="comment"]').fill("Bitte beim Nachbarn abgeben")
+    card.locator('form[data-panel="comment"] button[type="submit"]').click()
+    expect(card.locator("dd", has_text="Bitte beim Nachbarn abgeben")).to_have_count(1)
     subscription.refresh_from_db()
     assert subscription.comment == "Bitte beim Nachbarn abgeben"
     assert untranslated(page.content(), "de") == []
 
     page.set_viewport_size(PHONE)
     page.reload()  # the session goes on without the link in the address
-    expect(page.locator("article.card")).to_have_count(1)
+    expect(page.locator("article.card")).to_have_count(2)
     shot(page, "self-service-de-390", "self-service-390.png")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"]  # nothing wider than the phone
