@@ -3,7 +3,6 @@ the link in a real subscription e-mail, pause until a date, resume, leave a comm
 German, at phone and desktop width. Screenshots go to <state dir>/screenshots/."""
 import datetime
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -23,9 +22,12 @@ def shot(page, name, docs_name=None):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path))  # the viewport: what a person sees first
-    if docs_name:
+    if docs_name:  # committed for the README: a small palette PNG
+        from PIL import Image
+
         DOCS.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, DOCS / docs_name)
+        with Image.open(path) as image:
+            image.convert("RGB").quantize(colors=64).save(DOCS / docs_name, optimize=True)
     return path
 
 
