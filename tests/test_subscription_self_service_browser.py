@@ -139,3 +139,35 @@ def test_logged_in_with_the_account_skip_and_cancel_with_confirmation(browser, l
     subscription.refresh_from_db()
     assert subscription.status == Subscription.CANCELLED
     assert untranslated(page.content(), "sv") == []
+
+
+def test_a_new_address_the_method_does_not_ship_to_asks_for_another(browser, live_server,
+                                                                     subscriber, outbox):
+    from . import factories
+
+    subscription, today = subscriber
+    denmark = factories.create_shipping_zone(countries=["DK"], price="99.00", name="Danmark")
+    method = denmark.shipping_methods.get()
+    tasks.send_renewal_reminders(today.isoformat())
+    link = re.search(r"(http://\S+/my/subscriptions/\?link=[\w:.-]+)",
+                     outbox.messages[-1].body).group(1)
+    page = browser.new_page()
+    page.goto(link + "&lang=da")
+    card = page.locator("article.card")
+    card.locator('[data-action="address"]').click()
+    card.locator('[data-field="streetAddress1"]').fill("Strøget 1")
+    card.locator('[data-field="postalCode"]').fill("1160")
+    card.locator('[data-field="city"]').fill("København")
+    card.locator('[data-field="country"]').fill("DK")
+    card.locator('[data-field="country"]').press("Enter")
+    picker = card.locator('[data-field="shippingMethodId"]')
+    expect(picker).to_be_visible()  # refused: the old method does not ship to Denmark
+    expect(picker.locator("option")).to_have_text([method.name])
+    subscription.refresh_from_db()
+    assert subscription.shipping_address.country.code == "NO"  # nothing saved
+    card.locator('form[data-panel="address"] button[type="submit"]').click()
+    expect(page.locator("article.card dd", has_text="DK")).to_have_count(1)
+    subscription.refresh_from_db()
+    assert (subscription.shipping_address.country.code, subscription.shipping_method_id) == (
+        "DK", method.pk)
+    assert untranslated(page.content(), "da") == []
