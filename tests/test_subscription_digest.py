@@ -197,3 +197,16 @@ def test_a_worker_waits_for_the_one_sending_the_day(digest_world, outbox, first_
     else:
         assert results == ["sent"] and len(digests(outbox)) == 1
     assert MerchantDigest.objects.count() == 1
+
+
+def test_a_failed_send_leaves_the_day_to_the_next_run(digest_world, outbox):
+    from .shop_server import free_port
+
+    closed = free_port()  # nothing listens there: the mail server is down
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+                           EMAIL_HOST="127.0.0.1", EMAIL_PORT=closed, EMAIL_TIMEOUT=5):
+        with pytest.raises(OSError):
+            tasks.send_merchant_digest(DAY)
+    assert not MerchantDigest.objects.exists()
+    assert tasks.send_merchant_digest(DAY) == "sent"  # the next hourly run
+    assert len(digests(outbox)) == 1

@@ -2,7 +2,6 @@
 and the picking list of the delivery day ``digest_days_ahead`` days later, so the shop knows
 early what to order in and pack. In the shop's language (``LANGUAGE_CODE``)."""
 import datetime
-import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -13,7 +12,6 @@ from django.utils import translation
 from . import reports
 from .models import MerchantDigest, Renewal
 
-logger = logging.getLogger(__name__)
 TEMPLATE = "saleor_plugins/subscription/digest"
 OFF, SENT, ALREADY_SENT = "off", "sent", "already sent"
 
