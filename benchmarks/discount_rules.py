@@ -146,7 +146,7 @@ def main(argv=None):
     parser.add_argument("--profile", action="store_true", help="profile the 100-line cart")
     parser.add_argument("--breakdown", action="store_true",
                         help="Saleor 3.23: the rules' hook function by function, and the cost "
-                             "of the package's GraphQL argument middleware")
+                             "of the package's schema and view")
     args = parser.parse_args(argv)
     from saleor_plugins.platform import adapter_name
 

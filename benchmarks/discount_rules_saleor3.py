@@ -122,7 +122,7 @@ def summary(samples):
 
 
 def breakdown(shop, sizes, repeat):
-    """``--breakdown``: the cart rules' hook function by function, the argument middleware."""
+    """``--breakdown``: the cart rules' hook function by function, the package's view."""
     from django.test import Client
 
     import breakdown_saleor3
@@ -137,7 +137,7 @@ def breakdown(shop, sizes, repeat):
     modes.package_plugins(False)
     checkout_id, _ = create_checkout(client, shop, max(sizes))
     print(f"  {max(sizes)} lines, no rows:")
-    breakdown_saleor3.middleware_cost(shop.header, checkout_id, QUERY, repeat)
+    breakdown_saleor3.package_view_cost(shop.header, checkout_id, QUERY, repeat)
     return {}
 
 
@@ -190,7 +190,7 @@ def main(args, sizes=(10, 100)):
         print(f"  {key:<42}{row['off_ms']:>8.1f}{row['on_ms']:>8.1f}{row['time_ratio']:>7.2f}x"
               f"{row['off_queries']:>9}{row['on_queries']:>8}{row['added_queries']:>7}"
               f"{row['total_off']:>11.2f}{row['total_on']:>10.2f}{row['installed_ms']:>14.1f}")
-    print("  installed = the package's settings with its plugins off (its schema, view and "
-          "middleware only)")
+    print("  installed = the package's settings with its plugins off (its schema and view "
+          "only)")
     write_figures(args.json, results)
     return results

@@ -37,6 +37,11 @@ T = {
   "%(count)d regler är aktiva. Upp till %(supported)d regler som verkar tillsammans stöds: med fler blir kombinationerna svåra att förutse och testa.",
   "%(count)d regler er aktive. Op til %(supported)d regler, der virker sammen, er understøttet: med flere bliver kombinationerne svære at forudse og teste.",
   "%(count)d Regeln sind aktiv. Bis zu %(supported)d zusammenwirkende Regeln werden unterstützt: mit mehr sind ihre Kombinationen schwer vorherzusehen und zu testen."),
+ "%(count)d rules are active in the channel %(channel)s. Up to %(supported)d rules working together are supported: with more, their combinations are hard to foresee and test.": (
+  "%(count)d regler er aktive i kanalen %(channel)s. Opptil %(supported)d regler som virker sammen, er støttet: med flere blir kombinasjonene vanskelige å forutse og teste.",
+  "%(count)d regler är aktiva i kanalen %(channel)s. Upp till %(supported)d regler som verkar tillsammans stöds: med fler blir kombinationerna svåra att förutse och testa.",
+  "%(count)d regler er aktive i kanalen %(channel)s. Op til %(supported)d regler, der virker sammen, er understøttet: med flere bliver kombinationerne svære at forudse og teste.",
+  "%(count)d Regeln sind im Kanal %(channel)s aktiv. Bis zu %(supported)d zusammenwirkende Regeln werden unterstützt: mit mehr sind ihre Kombinationen schwer vorherzusehen und zu testen."),
  # order e-mails: what a rule is
  "Surcharge": ("Tillegg", "Tillägg", "Tillæg", "Zuschlag"),
  "Free shipping": ("Fri frakt", "Fri frakt", "Fri fragt", "Versandkostenfrei"),

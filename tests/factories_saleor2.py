@@ -154,6 +154,16 @@ def create_order(user=None, lines=(), shipping_price="0.00", channel=None):
     return order
 
 
+def create_voucher(code, amount, channel=None):
+    """A voucher ``code`` taking a fixed ``amount`` off the entire order."""
+    from saleor.discount import DiscountValueType, VoucherType
+    from saleor.discount.models import Voucher
+
+    return Voucher.objects.create(code=code, type=VoucherType.ENTIRE_ORDER,
+                                  discount_value_type=DiscountValueType.FIXED,
+                                  discount_value=Decimal(str(amount)))
+
+
 def order_by_number(number):
     """The order ``checkoutComplete`` answered with ``number`` (2.10.1: its primary key)."""
     return Order.objects.get(pk=int(number))

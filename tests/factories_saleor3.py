@@ -289,6 +289,22 @@ def create_order(user=None, lines=(), shipping_price="0.00", channel=None):
     return order
 
 
+def create_voucher(code, amount, channel=None):
+    """A voucher ``code`` taking a fixed ``amount`` off the entire order in ``channel``
+    (3.23 keeps a voucher's codes and its channel values in rows of their own)."""
+    from saleor.discount import DiscountValueType, VoucherType
+    from saleor.discount.models import Voucher, VoucherChannelListing, VoucherCode
+
+    channel = channel or default_channel()
+    voucher = Voucher.objects.create(name=code, type=VoucherType.ENTIRE_ORDER,
+                                     discount_value_type=DiscountValueType.FIXED)
+    VoucherCode.objects.create(voucher=voucher, code=code)
+    VoucherChannelListing.objects.create(voucher=voucher, channel=channel,
+                                         discount_value=Decimal(str(amount)),
+                                         currency=channel.currency_code)
+    return voucher
+
+
 def order_by_number(number):
     """The order ``checkoutComplete`` answered with ``number``."""
     from saleor.order.models import Order

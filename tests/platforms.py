@@ -14,15 +14,17 @@ SALEOR2_ONLY = {
     "test_faults_klarna.py": NOT_PORTED.format(feature="The Klarna payment gateway"),
     "test_faults_workers.py": NOT_PORTED.format(feature="Subscriptions (renewal workers)"),
     "test_faults_postgres.py": NOT_PORTED.format(feature="Subscriptions (renewal workers)"),
-    # cart rules: 3.23 runs them as rows (test_saleor3_discount_rows.py,
-    # test_saleor3_discount_rules_conditions.py); these test 2.10.1's glue
-    "test_discount_rules_amounts.py": "2.10.1's price hooks, per-unit prices, "
-                                      "saleor.order.emails and recalculate_order",
-    "test_discount_rules_checkout.py": "2.10.1's price hooks and recalculate_order; "
-                                       "saleor.core.permissions (3.23: saleor.permission)",
-    "test_discount_rules_admin.py": "builds on test_discount_rules_checkout's 2.10.1 helpers",
-    "test_discount_rules_codes.py": "2.10.1's plugin manager (get_plugins_manager() and its "
-                                    "price hooks) and saleor.core.permissions",
+    # cart rules: their GraphQL tests (test_discount_rules_admin/_codes/_checkout*.py) run on
+    # both; 3.23's rows have their own (test_saleor3_discount_*.py); these test 2.10.1's glue
+    "test_discount_rules_amounts.py": "2.10.1's price hooks under a VAT plugin "
+                                      "(FlatVatSamplePlugin in settings.PLUGINS), per-unit "
+                                      "order prices, recalculate_order and orderUpdateShipping "
+                                      "on a placed order (3.23 edits drafts only), "
+                                      "saleor.order.emails; Klarna (not ported)",
+    "test_discount_rules_price_hooks.py": "2.10.1 prices a checkout through the hooks at "
+                                          "every read, so a rule or plugin change shows at "
+                                          "once; 3.23 writes rows at the checkout's next "
+                                          "change (test_saleor3_discount_rows.py)",
     "test_load_checkout.py": NOT_PORTED.format(feature="Every feature"),
     "test_graphql_arguments.py": NOT_PORTED.format(feature="The till (its models)"),
     "test_csv_export.py": NOT_PORTED.format(feature="Subscriptions"),
@@ -36,8 +38,9 @@ SALEOR2_ONLY = {
     "test_checkout_rows.py": "2.10.1's per-request query sharing of the price hooks",
     "test_task_publishing.py": "2.10.1 queues its tasks inside transactions (3.23 on commit)",
     "test_celery_worker.py": NOT_PORTED.format(feature="Every feature with tasks"),
-    "test_app_actors.py": "only operations of features not ported to Saleor 3.23 yet "
-                          "(loyalty, subscriptions, the till, cart rules)",
+    "test_app_actors.py": "operations of features not ported to Saleor 3.23 yet (loyalty, "
+                          "subscriptions, the till); an app managing cart rules is tested on "
+                          "both in test_discount_rules_admin.py",
     "test_emails.py": "Saleor 2.10.1's own e-mails (its wheel ships no templates: the package "
                       "supplies them); 3.23's e-mail plugins bring their own templates "
                       "(test_checkout_flow.py checks 3.23's order confirmation)",

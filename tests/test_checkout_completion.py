@@ -29,9 +29,9 @@ from saleor_plugins.discount_rules import rules
 from saleor_plugins.discount_rules.models import CheckoutCode, CodeRedemption, DiscountCode
 
 from . import factories
+from .cart_rules_helpers import make_rule
 from .checkout_helpers import CHECKOUT_COMPLETE, PAYMENT_CREATE, SHIPPING_UPDATE, create_checkout
 from .graphql_client import GraphQLClient
-from .test_discount_rules_checkout import make_rule
 from .test_faults_workers import wait_for
 
 WAIT_SECONDS = 20

@@ -2,6 +2,10 @@
 on, a staff login, each feature's demo data; re-runs reuse it) and the server it ends with,
 over real HTTP: the printed URLs, the playground, GraphQL, the staff login and, on 3.23,
 Saleor's dashboard pointed at the demo's API."""
+import json
+import re
+from pathlib import Path
+
 import pytest
 import requests
 from saleor.account.models import User
@@ -12,13 +16,53 @@ from saleor.product.models import Product
 from saleor_plugins.conf import features
 from saleor_plugins.core.plugin import package_plugin_classes
 from saleor_plugins.demo import runner
-from saleor_plugins.platform import saleor, saleor_version
+from saleor_plugins.platform import saleor, saleor_release, saleor_version
 
 from . import factories
 from .demo_helpers import DemoServer, dashboard_archive, quiet  # noqa: F401 (fixture)
 from .graphql_client import TOKEN_CREATE
 
 ME = "{ me { email isStaff } }"
+README = Path(__file__).resolve().parent.parent / "README.md"
+TRY_IT = "### Try it in the demo (Saleor 3.23)"
+EXAMPLE = re.compile(r"```graphql\n(.*?)```\s*(?:[^`]*?)```json\n(.*?)```", re.S)
+
+
+def readme_demo_examples():
+    """(operation, documented answer, as staff?) of the README's "Try it in the demo"."""
+    text = README.read_text().split(TRY_IT, 1)[1].split("\n### ", 1)[0]
+    return [(operation, json.loads(answer), "# as staff" in operation)
+            for operation, answer in EXAMPLE.findall(text)]
+
+
+def matches(documented, got):
+    """``got`` equals ``documented``, where the README's "…" stands for any value."""
+    if documented == "…":
+        return True
+    if isinstance(documented, dict):
+        return isinstance(got, dict) and documented.keys() == got.keys() and all(
+            matches(documented[key], got[key]) for key in documented)
+    if isinstance(documented, list):
+        return isinstance(got, list) and len(documented) == len(got) and all(
+            matches(a, b) for a, b in zip(documented, got))
+    return documented == got
+
+
+def check_readme_demo_answers(base):
+    """Paste the README's demo examples in order, as a merchant would in the playground."""
+    token = None
+    examples = readme_demo_examples()
+    assert len(examples) >= 5
+    for operation, documented, as_staff in examples:
+        headers = {"Authorization": f"Bearer {token}"} if as_staff else {}
+        got = requests.post(f"{base}/graphql/", json={"query": operation}, headers=headers,
+                            timeout=60).json()
+        if "errors" not in documented:  # the playground shows them; the README would too
+            assert "errors" not in got, json.dumps(got["errors"], indent=2)[:3000]
+        shown = {key: got.get(key) for key in documented}  # not Saleor's query-cost extension
+        assert matches(documented, shown), json.dumps(shown, ensure_ascii=False, indent=2)
+        login = (got.get("data") or {}).get("tokenCreate")
+        token = login["token"] if login else token
 
 
 def switchable_plugins():
@@ -92,6 +136,8 @@ def test_demo_loads_once_serves_and_reuses_its_data(quiet, capsys, tmp_path):
         me = graphql(base, ME, token=login["tokenCreate"]["token"])["me"]
         assert me == {"email": runner.DEMO_STAFF_EMAIL, "isStaff": True}
 
+        if saleor_release() == "3.23":  # the README's answers are the 3.23 demo's
+            check_readme_demo_answers(base)
         if saleor.demo.DASHBOARD:
             assert printed["Saleor Dashboard"] == f"{base}/dashboard/"
             assert "Channels" in printed and "default-channel (USD)" in printed["Channels"]

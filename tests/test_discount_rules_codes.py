@@ -1,5 +1,6 @@
 """Issue 15, items 1 and 2: a cancelled or refunded order gives its code and limit uses back
-(once), and a code that cannot apply is refused saying why."""
+(once), and a code that cannot apply is refused saying why; a code taken off a checkout
+(Saleor 2.10.1 and 3.23, the world from ``tests.factories``)."""
 import datetime
 import threading
 from decimal import Decimal
@@ -8,7 +9,6 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 from graphene import Node
-from saleor.core.permissions import OrderPermissions
 from saleor.order.models import Order
 
 from saleor_plugins.core.permissions import DiscountRulePermissions
@@ -16,15 +16,19 @@ from saleor_plugins.discount_rules import rules
 from saleor_plugins.discount_rules.models import CodeRedemption, DiscountCode, DiscountRule
 
 from . import factories
-from .graphql_client import GraphQLClient
-from .test_discount_rules_checkout import (
+from .cart_rules_helpers import (
     CODE_ADD,
+    DECIMAL,
     amount,
+    another_checkout,
     checkout_with_shipping,
     make_rule,
+    order_of,
+    order_staff,
     pay_and_complete,
     read,
 )
+from .graphql_client import GraphQLClient
 
 CODE_ADD_WHY = """
 mutation($checkoutId: ID!, $code: String!) {
@@ -36,12 +40,12 @@ mutation($checkoutId: ID!, $code: String!) {
 }"""
 CANCEL = """mutation($id: ID!) { orderCancel(id: $id) {
     order { status } orderErrors { field message code } } }"""
-REFUND = """mutation($id: ID!, $amount: Decimal!) { orderRefund(id: $id, amount: $amount) {
-    order { paymentStatus } orderErrors { field message code } } }"""
+REFUND = f"""mutation($id: ID!, $amount: {DECIMAL}!) {{ orderRefund(id: $id, amount: $amount) {{
+    order {{ paymentStatus }} orderErrors {{ field message code }} }} }}"""
 
 
 def staff():
-    return GraphQLClient(factories.create_staff(permissions=[OrderPermissions.MANAGE_ORDERS]))
+    return order_staff()
 
 
 def single_use_offer():
@@ -62,7 +66,7 @@ def order_with_code(client, shop):
     assert total == Decimal("415.50")  # 525.50 - 100 - 10
     completed = pay_and_complete(client, checkout, total)
     assert completed["checkoutErrors"] == []
-    return Order.objects.get(token=completed["order"]["token"])
+    return order_of(completed)
 
 
 def counts(code, *rule_list):
@@ -73,8 +77,6 @@ def counts(code, *rule_list):
 
 def test_item15_01_cancelling_an_order_gives_its_code_and_limit_uses_back_once(
         api, all_plugins_active, shop, customer):
-    from saleor.plugins.manager import get_plugins_manager
-
     welcome, code, limited = single_use_offer()
     client = api(customer)
     first = order_with_code(client, shop)
@@ -91,7 +93,7 @@ def test_item15_01_cancelling_an_order_gives_its_code_and_limit_uses_back_once(
     assert counts(code, welcome, limited) == (1, 1, 1)
     # Saleor fires the hooks again (order_updated after every change): given back once only
     first.refresh_from_db()
-    manager = get_plugins_manager()
+    manager = factories.plugins_manager()
     for _ in range(2):
         manager.order_cancelled(first)
         manager.order_updated(first)
@@ -127,7 +129,6 @@ def test_item15_01_a_fully_refunded_order_gives_its_uses_back_a_partly_refunded_
 def test_item15_01_concurrent_cancel_hooks_give_the_uses_back_once(shop, customer,
                                                                   all_plugins_active):
     from saleor.order import OrderStatus
-    from saleor.plugins.manager import get_plugins_manager
 
     welcome, code, limited = single_use_offer()
     first = order_with_code(GraphQLClient(customer), shop)
@@ -139,7 +140,7 @@ def test_item15_01_concurrent_cancel_hooks_give_the_uses_back_once(shop, custome
         try:
             order = Order.objects.get(pk=first.pk)
             barrier.wait()
-            get_plugins_manager().order_cancelled(order)
+            factories.plugins_manager().order_cancelled(order)
         finally:
             connection.close()
 
@@ -266,3 +267,46 @@ def test_item15_02_a_code_whose_cart_does_not_qualify_yet_is_kept_with_what_is_m
     norwegian = GraphQLClient(customer, language="nb")
     said = add_code(norwegian, checkout, "STOR", CODE_ADD_WHY)
     assert said["missingConditions"][1]["message"] == "Send til Sverige."
+
+
+CODE_REMOVE = """
+mutation($checkoutId: ID!, $code: String!) {
+  checkoutDiscountCodeRemove(checkoutId: $checkoutId, code: $code) {
+    checkout { totalPrice { gross { amount } } }
+    discountRuleErrors { field message code }
+  }
+}"""
+
+
+def remove_code(client, checkout, code):
+    return client.data(CODE_REMOVE, {"checkoutId": checkout["id"], "code": code}
+                       )["checkoutDiscountCodeRemove"]
+
+
+def test_a_code_taken_off_the_checkout_takes_its_offer_and_its_hold_with_it(
+        api, all_plugins_active, shop, customer):
+    welcome, code, _limited = single_use_offer()
+    client = api(customer)
+    checkout = checkout_with_shipping(client, shop)
+    assert add_code(client, checkout, "VELKOMMEN")["discountRuleErrors"] == []
+    assert amount(read(client, checkout)["totalPrice"]["gross"]["amount"]) == Decimal("415.50")
+    # only the checkout's customer may take it off
+    stranger = remove_code(api(factories.create_customer()), checkout, "VELKOMMEN")
+    assert stranger["discountRuleErrors"] == [
+        {"field": "checkoutId", "code": "NOT_FOUND", "message": "Couldn't find the checkout."}]
+    assert read(client, checkout)["discountCodes"] == ["VELKOMMEN"]
+    removed = remove_code(client, checkout, " velkommen ")
+    assert removed["discountRuleErrors"] == []
+    shown = read(client, checkout)
+    assert shown["discountCodes"] == []
+    assert [r["name"] for r in shown["discountRules"]] == ["To ganger"]
+    assert amount(shown["totalPrice"]["gross"]["amount"]) == Decimal("515.50")
+    assert not CodeRedemption.objects.filter(code=code, order__isnull=True).exists()
+    # a code that is not on the checkout: nothing to take off, nothing refused
+    assert remove_code(client, checkout, "VELKOMMEN")["discountRuleErrors"] == []
+    # the once-per-customer code is free for the customer's other checkout
+    other = another_checkout(customer, shop)
+    assert add_code(client, other, "VELKOMMEN")["discountRuleErrors"] == []
+    assert sorted(r["name"] for r in read(client, other)["discountRules"]) == [
+        "To ganger", "Velkommen"]
+    assert counts(code, welcome) == (0, 0)

@@ -35,6 +35,7 @@ from saleor_plugins.loyalty.models import (
 )
 
 from . import factories
+from .cart_rules_helpers import CODE_ADD, make_rule
 from .checkout_helpers import (
     CHECKOUT_COMPLETE,
     LINES_ADD,
@@ -46,7 +47,6 @@ from .checkout_helpers import (
 from .graphql_client import HttpGraphQLClient
 from .loyalty_helpers import APPLY, configure, give_points
 from .shop_server import shop_servers  # noqa: F401 (fixture)
-from .test_discount_rules_checkout import CODE_ADD, make_rule
 
 CLIENTS = 50
 SERVERS = 2

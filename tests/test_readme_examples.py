@@ -9,6 +9,7 @@ from django.apps import apps
 from graphql import parse, validate
 
 from saleor_plugins.graphql.schema import schema as package_schema
+from saleor_plugins.platform import saleor_release
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 # README section (## heading) → the app it documents
@@ -23,9 +24,20 @@ BLOCK = re.compile(r"```graphql\n(.*?)```", re.S)
 
 
 def sections():
-    """{heading: text} of the README's level-2 sections."""
+    """{heading: text} of the README's level-2 sections, without their subsections for
+    another Saleor ("### ... (Saleor 3.23)" on 2.10.1)."""
     parts = re.split(r"^## (.+)$", README.read_text(), flags=re.M)
-    return dict(zip(parts[1::2], parts[2::2]))
+    return {heading: _for_this_saleor(text) for heading, text in zip(parts[1::2], parts[2::2])}
+
+
+def _for_this_saleor(section: str) -> str:
+    parts = re.split(r"^(### .+)$", section, flags=re.M)
+    kept = [parts[0]]
+    for heading, text in zip(parts[1::2], parts[2::2]):
+        release = re.search(r"\(Saleor (\d+\.\d+)\)\s*$", heading)
+        if release is None or release.group(1) == saleor_release():
+            kept.append(heading + text)
+    return "".join(kept)
 
 
 def operations(block: str):

@@ -396,3 +396,33 @@ def test_a_rule_that_changed_since_the_last_checkout_change_is_seen_at_completio
     assert Decimal(str(data["totalPrice"]["gross"]["amount"])) == Decimal("287.00")
     got = order_data(order_reader, world.pay_and_complete(client, checkout))
     assert Decimal(str(got["total"]["gross"]["amount"])) == Decimal("287.00")
+
+
+def test_the_evaluation_travels_with_the_checkout_and_leaves_the_order_clean(
+        world, staff, order_reader):
+    """Between preprocess_order_creation and order_created the evaluation is in the
+    checkout's private metadata (no process memory); the order keeps the rules, not the key."""
+    from saleor.checkout.fetch import fetch_checkout_info, fetch_checkout_lines
+    from saleor.checkout.models import Checkout
+    from saleor.order.models import Order
+    from saleor.plugins.manager import get_plugins_manager
+
+    from saleor_plugins.platform.saleor3.discount_rules.orders import COMPLETION_KEY
+
+    create_rule(staff, name="Kaffeglede", value="50.00")
+    client = GraphQLClient()
+    checkout = world.checkout(client, [(world.coffee, 2)])
+    world.deliver(client, checkout)
+    world.pay(client, checkout)
+    stored = Checkout.objects.get(token=checkout["token"])
+    manager = get_plugins_manager(allow_replica=False)
+    lines, _ = fetch_checkout_lines(stored)
+    manager.preprocess_order_creation(fetch_checkout_info(stored, lines, manager), lines)
+    kept = Checkout.objects.get(pk=stored.pk).metadata_storage.private_metadata[COMPLETION_KEY]
+    assert [(rule["name"], rule["cents"]) for rule in kept["applied"]] == [("Kaffeglede", -5000)]
+
+    order = world.complete(client, checkout)["order"]
+    placed = Order.objects.get(checkout_token=checkout["token"])
+    assert COMPLETION_KEY not in placed.private_metadata
+    assert order_data(order_reader, order)["discountRules"] == [
+        {"name": "Kaffeglede", "amount": {"amount": -50.0}, "freeShipping": False}]

@@ -16,12 +16,19 @@ def check_last_payment_is_total(checkout, discounts) -> None:
     if payment is None:
         return  # Saleor refuses this itself
     from saleor.checkout import calculations
-    from saleor.checkout.error_codes import CheckoutErrorCode
 
     total = calculations.checkout_total(checkout=checkout, lines=list(checkout),
                                         discounts=discounts)
-    due = max(total.gross.amount - checkout.get_total_gift_cards_balance().amount, 0)
-    if payment.total != due:
+    balance = checkout.get_total_gift_cards_balance().amount
+    check_payment_is_due(payment, total.gross.amount - balance)
+
+
+def check_payment_is_due(payment, due) -> None:
+    """Refuse completion when ``payment`` (the one Saleor charges) is not ``due``. Saleor
+    3.23 does the same as 2.10.1: ``is_fully_paid`` and then the last payment's amount."""
+    from saleor.checkout.error_codes import CheckoutErrorCode
+
+    if payment.total != max(due, 0):
         raise ValidationError(
             _("The total has changed since you paid. Pay the new total."),
             code=CheckoutErrorCode.CHECKOUT_NOT_FULLY_PAID.value,

@@ -1,5 +1,5 @@
 """One rule for the arguments of every GraphQL field the package adds, checked before any
-resolver code runs (a graphene middleware on the package's /graphql/ view).
+resolver code runs (each such field's resolver is wrapped when the schema is built).
 
 - Text must be storable: PostgreSQL refuses NUL bytes and UTF-8 has no unpaired surrogates,
   so either one reached the database as an unhandled exception (``ValueError``,
@@ -19,7 +19,7 @@ with ``extensions.field`` and ``extensions.code`` (see ``view.PackageGraphQLView
 import datetime
 import decimal
 import math
-from typing import Dict, FrozenSet, Optional, Tuple
+from typing import FrozenSet, Optional, Tuple
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -138,30 +138,41 @@ def package_fields(schema) -> FrozenSet[Tuple[str, str]]:
     return frozenset(found)
 
 
-class PackageArgumentsMiddleware:
-    """Refuses a package field's bad arguments before its resolver runs."""
+def bad_argument(field, args) -> Optional[Tuple[str, str]]:
+    """(field path, message) of the first bad argument of ``field``'s call, or None."""
+    arguments = _by_python_name(field.args)
+    for name, value in args.items():
+        argument = arguments.get(name)
+        found = first_problem(value, (name,), getattr(argument, "type", None))
+        if found:
+            return found
+    return None
 
-    def __init__(self):
-        self._fields: Dict[int, FrozenSet[Tuple[str, str]]] = {}
 
-    def _checked(self, schema) -> FrozenSet[Tuple[str, str]]:
-        key = id(schema)
-        if key not in self._fields:
-            self._fields[key] = package_fields(schema)
-        return self._fields[key]
+def _checking(resolver, field):
+    def resolve_checked(root, info, **args):
+        found = bad_argument(field, args) if args else None
+        if found:
+            return refuse(info, error_field(found[0]), found[1])
+        return resolver(root, info, **args)
 
-    def resolve(self, next, root, info, **args):
-        if args and (info.parent_type.name, info.field_name) in self._checked(info.schema):
-            arguments = _by_python_name(info.parent_type.fields[info.field_name].args)
-            found = None
-            for name, value in args.items():
-                argument = arguments.get(name)
-                found = first_problem(value, (name,), getattr(argument, "type", None))
-                if found:
-                    break
-            if found:
-                return refuse(info, error_field(found[0]), found[1])
-        return next(root, info, **args)
+    resolve_checked.checks_arguments = True
+    return resolve_checked
+
+
+def install_argument_checks(schema):
+    """Wrap the resolver of every package field with arguments in the argument rule, once.
+
+    Only the package's fields are wrapped (a graphene middleware would wrap every field of
+    every answer, Saleor's too, in a promise), and the check runs right before the resolver,
+    after Saleor's JWT and app middlewares."""
+    from graphql.execution.utils import default_resolve_fn
+
+    for type_name, field_name in package_fields(schema):
+        field = schema.get_type_map()[type_name].fields[field_name]
+        if not getattr(field.resolver, "checks_arguments", False):
+            field.resolver = _checking(field.resolver or default_resolve_fn, field)
+    return schema
 
 
 def error_codes(mutation) -> set:

@@ -10,6 +10,7 @@ import graphene
 
 from ..conf import features
 from ..platform import saleor
+from .arguments import install_argument_checks
 from .extend import apply_type_extensions
 from .types import SaleorPluginsInfo, resolve_shop_saleor_plugins
 
@@ -44,7 +45,7 @@ def build():
     apply_type_extensions(extensions)
     queries = [getattr(module, FEATURE_SCHEMAS[name][0]) for name, module in modules]
     mutations = [getattr(module, FEATURE_SCHEMAS[name][1]) for name, module in modules]
-    return saleor.api.build_schema(queries, mutations)
+    return install_argument_checks(saleor.api.build_schema(queries, mutations))
 
 
 schema = build()

@@ -7,9 +7,10 @@ from saleor.graphql.order.types import Order
 from saleor.graphql.product.types import Product
 from saleor.graphql.utils import get_user_or_app_from_context
 
-from ...core.permissions import LoyaltyPermissions
 from .. import earning, ledger, program
 from ..models import OrderPoints, ProductReview
+from . import staff
+from .access import can_manage, permission_denied, point_value
 from .mutations import (
     CheckoutLoyaltyPointsApply,
     CheckoutLoyaltyPointsRemove,
@@ -31,30 +32,16 @@ from .types import (
 )
 
 
-def can_manage(info) -> bool:
-    requester = get_user_or_app_from_context(info.context)
-    return bool(requester) and requester.has_perms([LoyaltyPermissions.MANAGE_LOYALTY.value])
-
-
-def permission_denied():
-    from graphql_jwt.exceptions import PermissionDenied
-
-    raise PermissionDenied()
-
-
-def point_value(info):
-    plugin = program.active_plugin(info.context.plugins)
-    return plugin.config.point_value if plugin else None
-
-
 class LoyaltyQueries(graphene.ObjectType):
     loyalty_account = graphene.Field(
         LoyaltyAccountType, user_id=graphene.ID(required=True),
         description="A customer's points and ledger (MANAGE_LOYALTY).")
     product_reviews = graphene.List(
         graphene.NonNull(ProductReviewType), required=True, status=ProductReviewStatus(),
-        first=graphene.Int(default_value=50),
+        first=graphene.Int(default_value=50), offset=graphene.Int(default_value=0),
         description="Reviews to moderate, newest first (MANAGE_LOYALTY).")
+    loyalty_customers = staff.loyalty_customers
+    loyalty_products = staff.loyalty_products
 
     def resolve_loyalty_account(self, info, user_id):
         if not can_manage(info):
@@ -67,13 +54,15 @@ class LoyaltyQueries(graphene.ObjectType):
             return None
         return LoyaltyAccountType(ledger.account_for(customer), point_value(info), staff=True)
 
-    def resolve_product_reviews(self, info, status=None, first=50):
+    def resolve_product_reviews(self, info, status=None, first=50, offset=0):
         if not can_manage(info):
             permission_denied()
-        reviews = ProductReview.objects.all()
+        reviews = ProductReview.objects.select_related("product")
         if status:
             reviews = reviews.filter(status=status)
-        return [ProductReviewType.from_model(r) for r in reviews[:max(min(first, 100), 0)]]
+        offset = max(offset, 0)
+        page = reviews[offset:offset + max(min(first, 100), 0)]
+        return [ProductReviewType.from_model(r) for r in page]
 
 
 class LoyaltyMutations(graphene.ObjectType):

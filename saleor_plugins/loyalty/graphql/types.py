@@ -89,6 +89,11 @@ class LoyaltyAccountType(graphene.ObjectType):
         graphene.NonNull(LoyaltyLedgerEntry), required=True,
         first=graphene.Int(default_value=50), offset=graphene.Int(default_value=0),
         description="Ledger entries, newest first (at most 100 per page).")
+    orders = graphene.List(
+        graphene.NonNull(lambda: LoyaltyOrder), required=True,
+        first=graphene.Int(default_value=10), offset=graphene.Int(default_value=0),
+        description="The customer's orders with the points each earned and spent, newest "
+                    "first (at most 100 per page).")
 
     class Meta:
         name = "LoyaltyAccount"
@@ -147,6 +152,14 @@ class LoyaltyAccountType(graphene.ObjectType):
             "staff_user", "app")[offset:offset + first]
         return [LoyaltyLedgerEntry.from_model(e, staff=self.staff) for e in entries]
 
+    def resolve_orders(self, info, first=10, offset=0):
+        from ..models import OrderPoints
+        from ..staff_search import customer_orders
+
+        orders = customer_orders(self.account.user, first, offset)
+        records = {r.order_id: r for r in OrderPoints.objects.filter(order__in=orders)}
+        return [LoyaltyOrder.from_order(order, records.get(order.pk)) for order in orders]
+
 
 class CheckoutLoyalty(graphene.ObjectType):
     points_to_earn = graphene.Int(required=True,
@@ -195,6 +208,24 @@ class OrderLoyalty(graphene.ObjectType):
         )
 
 
+class LoyaltyOrder(graphene.ObjectType):
+    """One order of a customer and its points (null: the order earned and spent none)."""
+
+    order_id = graphene.ID(required=True)
+    number = graphene.String(required=True)
+    created_at = graphene.DateTime(required=True)
+    total = graphene.Field(Money, required=True)
+    loyalty = graphene.Field(OrderLoyalty)
+
+    @staticmethod
+    def from_order(order, record):
+        return LoyaltyOrder(
+            order_id=graphene.Node.to_global_id("Order", order.pk),
+            number=str(getattr(order, "number", None) or order.pk), created_at=order.created,
+            total=order.total_gross,
+            loyalty=OrderLoyalty.from_record(record) if record else None)
+
+
 def discount_name():
     from django.utils.translation import gettext as _
 
@@ -209,15 +240,21 @@ class ProductReviewType(graphene.ObjectType):
     author_name = graphene.String(required=True)
     status = graphene.Field(ProductReviewStatus, required=True)
     created_at = graphene.DateTime(required=True)
+    product_name = graphene.String(required=True, description="The reviewed product's name.")
 
     class Meta:
         name = "ProductReview"
 
     @staticmethod
     def from_model(review: ProductReview):
-        return ProductReviewType(
+        found = ProductReviewType(
             id=graphene.Node.to_global_id("ProductReview", review.pk),
             product_id=graphene.Node.to_global_id("Product", review.product_id),
             rating=review.rating, text=review.text, author_name=review.author_name,
             status=review.status, created_at=review.created_at,
         )
+        found.review = review  # the product is read only when its name is asked for
+        return found
+
+    def resolve_product_name(self, info):
+        return self.review.product.name

@@ -17,13 +17,6 @@ def api_view(schema, view_class=GraphQLView):
     return view_class.as_view(schema=schema)
 
 
-def graphql_middleware():
-    """Saleor's own graphene middleware (JWT, apps), as its view would use them."""
-    from graphene_django.settings import graphene_settings
-
-    return list(graphene_settings.MIDDLEWARE or [])
-
-
 # The staff pages log in with Saleor's own account mutations; 2.10.1 renews the token
 # itself (no refresh token).
 STAFF_LOGIN = {

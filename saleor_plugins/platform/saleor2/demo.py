@@ -34,3 +34,11 @@ def serve(host, port):
 
 def prepare_catalogue():
     """Before ``populatedb``: nothing to do on 2.10.1."""
+
+
+def offer_channels():
+    """(channel slug or None, currency, country) where the demo's offers apply: 2.10.1 has one
+    shop currency and no channels."""
+    from django.conf import settings
+
+    return [(None, settings.DEFAULT_CURRENCY, settings.DEFAULT_COUNTRY)]

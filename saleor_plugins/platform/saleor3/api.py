@@ -30,13 +30,6 @@ def api_view(schema, view_class=GraphQLView):
     return view_class.as_view(backend=saleor_api.backend, schema=schema)
 
 
-def graphql_middleware():
-    """Saleor's own graphene middleware (``GRAPHQL_MIDDLEWARE``), as its view would use them."""
-    from django.conf import settings
-
-    return [GraphQLView.import_middleware(name) for name in settings.GRAPHQL_MIDDLEWARE or []]
-
-
 # The staff pages log in with Saleor's own account mutations; 3.23's access token lives
 # five minutes and is renewed with the refresh token.
 STAFF_LOGIN = {

@@ -60,3 +60,12 @@ def prepare_catalogue():
     from saleor.core.utils.random_data import get_sample_data
 
     get_sample_data.cache_clear()
+
+
+def offer_channels():
+    """(channel slug, currency, country) of every channel: the demo's offers are made in each
+    channel's own currency."""
+    from saleor.channel.models import Channel
+
+    return [(channel.slug, channel.currency_code, channel.default_country.code)
+            for channel in Channel.objects.order_by("slug")]

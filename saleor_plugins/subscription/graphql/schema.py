@@ -7,9 +7,11 @@ import graphene
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from graphql import GraphQLError
+from django.utils.translation import gettext as _
 from graphql_jwt.exceptions import PermissionDenied
 from saleor.graphql.checkout.types import Checkout
 
+from ...graphql.arguments import ArgumentError
 from .. import models, parcels, reports, self_service_links, subscriptions
 from ..checkout_lines import discount_per_unit_cents
 from .mutations import (
@@ -60,6 +62,9 @@ class ProductSubscriptionFilterInput(graphene.InputObjectType):
     next_delivery_from = graphene.Date()
     next_delivery_to = graphene.Date()
     plan_id = graphene.ID()
+    product = graphene.String(description="Product name, variant name or SKU contains.")
+    customer = graphene.String(
+        description="Each word is in the customer's e-mail, first or last name.")
 
 
 def _require_staff(info):
@@ -117,6 +122,8 @@ class SubscriptionQueries(graphene.ObjectType):
     product_subscriptions = graphene.List(
         graphene.NonNull(ProductSubscription), required=True,
         filter=ProductSubscriptionFilterInput(), first=graphene.Int(),
+        offset=graphene.Int(description="Leave out this many (paging; ordered by next "
+                                        "delivery, then creation)."),
         description="All subscriptions, filtered (MANAGE_SUBSCRIPTIONS).")
     subscription_forecast = graphene.List(
         graphene.NonNull(SubscriptionForecastEntry), required=True,
@@ -172,8 +179,10 @@ class SubscriptionQueries(graphene.ObjectType):
         found = _with_related(visible_subscriptions(info)).filter(pk=pk).first()
         return ProductSubscription.from_model(found, info.context.plugins) if found else None
 
-    def resolve_product_subscriptions(self, info, filter=None, first=None):
+    def resolve_product_subscriptions(self, info, filter=None, first=None, offset=None):
         _require_staff(info)
+        if offset is not None and offset < 0:
+            raise ArgumentError("offset", _("Give 0 or more."))
         queryset = models.Subscription.objects.all()
         filter = filter or {}
         if filter.get("status"):
@@ -185,6 +194,15 @@ class SubscriptionQueries(graphene.ObjectType):
             queryset = queryset.filter(Q(user__email__icontains=term)
                                        | Q(product_name__icontains=term)
                                        | Q(product_sku__icontains=term))
+        if filter.get("product"):
+            term = filter["product"].strip()
+            queryset = queryset.filter(Q(product_name__icontains=term)
+                                       | Q(variant_name__icontains=term)
+                                       | Q(product_sku__icontains=term))
+        for word in (filter.get("customer") or "").split():
+            queryset = queryset.filter(Q(user__email__icontains=word)
+                                       | Q(user__first_name__icontains=word)
+                                       | Q(user__last_name__icontains=word))
         if filter.get("next_delivery_from"):
             queryset = queryset.filter(next_delivery_date__gte=filter["next_delivery_from"])
         if filter.get("next_delivery_to"):
@@ -193,7 +211,8 @@ class SubscriptionQueries(graphene.ObjectType):
             queryset = queryset.filter(
                 plan_id=query_pk(filter["plan_id"], "SubscriptionPlan", "planId"))
         limit = max(1, min(first or MAX_LIST, MAX_LIST))  # a negative slice raises
-        return _subscription_list(info, _with_related(queryset)[:limit])
+        start = offset or 0
+        return _subscription_list(info, _with_related(queryset)[start:start + limit])
 
     def resolve_subscription_forecast(self, info, start, end):
         _require_staff(info)

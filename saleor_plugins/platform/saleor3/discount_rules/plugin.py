@@ -3,6 +3,7 @@ completion reserves the uses and the order keeps them (``orders``)."""
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ....core.checkout_payment import check_payment_is_due
 from ....core.plugin import PackagePlugin
 from ....discount_rules import rules, uses
 from ....discount_rules.plugin_config import CONFIG_FIELDS, PLUGIN_DESCRIPTION, always_active
@@ -71,6 +72,10 @@ class DiscountRulesPlugin(PackagePlugin):
                 code=CheckoutErrorCode.CHECKOUT_NOT_FULLY_PAID.value)
         if evaluation is None:  # the checkout is gone: Saleor answers that itself
             return previous_value
+        payment = checkout.get_last_active_payment()
+        if payment is not None:  # a payment made before a code lowered the total
+            check_payment_is_due(payment, checkout.total_gross_amount
+                                 - checkout.get_total_gift_cards_balance().amount)
         uses.reserve_uses(checkout, evaluation)
         orders.remember(checkout, evaluation)
         return previous_value
