@@ -11,11 +11,16 @@ from saleor_plugins.subscription import subscriptions, tasks
 from saleor_plugins.subscription.models import Subscription
 
 from .browser import DESKTOP, NEEDS_BROWSER, PHONE, SCREENSHOTS, browser, expect  # noqa: F401
-from .page_checks import untranslated
+from .page_checks import catalogue, untranslated
 from .subscription_helpers import configure, create_plan, make_subscription
 
 pytestmark = NEEDS_BROWSER + [pytest.mark.django_db(transaction=True)]
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+def tr(language, message):
+    """The catalogue's translation (several pages share the status names)."""
+    return catalogue(language)[message]
 
 
 def shot(page, name, docs_name=None):
@@ -60,7 +65,7 @@ def test_from_the_email_link_pause_resume_and_comment(browser, live_server, subs
     page.goto(link + "&lang=de")
     expect(page.locator("article.card")).to_have_count(2)
     card = page.locator("article.card", has_text=shop.coffee.product.name)
-    expect(card.locator(".badge")).to_have_text("Aktiv")
+    expect(card.locator(".badge")).to_have_text(tr("de", "Active"))
     assert "link=" not in page.url  # the link leaves the address bar once read
     assert untranslated(page.content(), "de") == []
     shot(page, "self-service-de-1280", "self-service-1280.png")
@@ -69,12 +74,12 @@ def test_from_the_email_link_pause_resume_and_comment(browser, live_server, subs
     card.locator('[data-action="pause"]').click()
     card.locator('[data-field="until"]').fill(until.isoformat())
     card.locator('[data-field="until"]').press("Enter")  # keyboard: Enter submits
-    expect(card.locator(".badge")).to_have_text("Pausiert")
+    expect(card.locator(".badge")).to_have_text(tr("de", "Paused"))
     subscription.refresh_from_db()
     assert (subscription.status, subscription.paused_until) == (Subscription.PAUSED, until)
 
     card.locator('[data-action="resume"]').click()
-    expect(card.locator(".badge")).to_have_text("Aktiv")
+    expect(card.locator(".badge")).to_have_text(tr("de", "Active"))
     subscription.refresh_from_db()
     assert subscription.status == Subscription.ACTIVE and subscription.paused_until is None
 
@@ -135,7 +140,7 @@ def test_logged_in_with_the_account_skip_and_cancel_with_confirmation(browser, l
     page.locator('article.card [data-action="cancel"]').click()
     expect(page.locator("#page-confirm-text")).to_contain_text("Vill du avsluta")
     page.locator("#page-confirm-ok").click()
-    expect(page.locator("article.card .badge")).to_have_text("Avslutad")
+    expect(page.locator("article.card .badge")).to_have_text(tr("sv", "Cancelled"))
     subscription.refresh_from_db()
     assert subscription.status == Subscription.CANCELLED
     assert untranslated(page.content(), "sv") == []
