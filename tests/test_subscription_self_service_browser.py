@@ -2,6 +2,7 @@
 the link in a real subscription e-mail, pause until a date, resume, leave a comment, in
 German, at phone and desktop width. Screenshots go to <state dir>/screenshots/."""
 import datetime
+import time
 import re
 from pathlib import Path
 
@@ -176,3 +177,38 @@ def test_a_new_address_the_method_does_not_ship_to_asks_for_another(browser, liv
     assert (subscription.shipping_address.country.code, subscription.shipping_method_id) == (
         "DK", method.pk)
     assert untranslated(page.content(), "da") == []
+
+
+def test_an_ended_access_token_is_renewed_from_the_link_until_the_link_expires(
+        browser, live_server, subscriber):
+    from saleor_plugins.subscription import self_service_links as links
+
+    subscription, _today = subscriber
+    before = subscription.next_delivery_date
+    page = browser.new_page()
+    page.goto(live_server.url + "/my/subscriptions/?lang=de&link="
+              + links.link_token(subscription.user_id, 14))
+    card = page.locator("article.card")
+    expect(card).to_have_count(1)
+    key = "saleor-plugins.my-subscriptions"
+    # the hour is over: the page trades the link from its session for a new access token
+    page.evaluate(f"sessionStorage.setItem('{key}.token', 'ended'); "
+                  f"sessionStorage.setItem('{key}.expiresAt', '1')")
+    page.reload()
+    expect(card).to_have_count(1)
+    card.locator('[data-action="skip"]').click()
+    page.locator("#page-confirm-ok").click()
+    expect(page.locator("#page-message")).to_contain_text(
+        tr("de", "Skipped: next delivery %(date)s.").split("%")[0].strip())
+    subscription.refresh_from_db()
+    assert subscription.next_delivery_date > before
+    # the link itself has expired too: the login, with why
+    expired = links.link_token(subscription.user_id, 1, now=time.time() - 2 * 86400)
+    page.evaluate(f"sessionStorage.setItem('{key}.link', '{expired}'); "
+                  f"sessionStorage.setItem('{key}.expiresAt', '1')")
+    page.reload()
+    expect(page.locator("#page-login")).to_be_visible()
+    expect(page.locator("#page-login-error")).to_have_text(
+        tr("de", "The link from your e-mail has expired. Log in to go on."))
+    expect(page.locator("#page")).to_be_hidden()
+    assert page.evaluate(f"sessionStorage.getItem('{key}.token')") is None  # forgotten
