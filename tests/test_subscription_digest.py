@@ -22,7 +22,8 @@ STAFF_ADDRESS = "lager@butikken.example"
 
 @pytest.fixture
 def digest_world(shop, customer, subscriptions_on):  # noqa: F811
-    configure(digest_email=STAFF_ADDRESS, digest_days_ahead=2)
+    configure(digest_email=STAFF_ADDRESS, digest_days_ahead=2,
+              public_url="https://shop.example.com")
     delivery = TODAY + datetime.timedelta(days=2)
     anchor = delivery - datetime.timedelta(weeks=1)  # cycle 1 is one interval after it
     planned = make_subscription(customer, shop.coffee, anchor, "1w", quantity=3,
@@ -62,13 +63,16 @@ def test_the_digest_lists_the_days_renewal_orders_and_picking_list(digest_world,
     assert f"3 × {shop.coffee.product.name}" in mail.body  # picked: quantity and product
     assert f"1 × {shop.mug.product.name}" in mail.body
     assert "<table" in mail.html and "Picking list" in mail.html
+    assert "https://shop.example.com/staff/subscriptions/" in mail.body  # PDF and CSV there
+    assert 'href="https://shop.example.com/staff/subscriptions/"' in mail.html
     row = MerchantDigest.objects.get()
     assert (row.sent_on, row.delivery_date, row.recipient) == (
         TODAY, digest_world.delivery, STAFF_ADDRESS)
 
 
 def test_days_ahead_chooses_the_delivery_day(digest_world, outbox):
-    configure(digest_email=STAFF_ADDRESS, digest_days_ahead=3)
+    configure(digest_email=STAFF_ADDRESS, digest_days_ahead=3,
+              public_url="https://shop.example.com")
     assert tasks.send_merchant_digest(DAY) == "sent"
     [mail] = digests(outbox)
     assert "2027-06-04" in mail.subject and "per@example.com" in mail.body

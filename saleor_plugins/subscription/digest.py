@@ -61,13 +61,22 @@ def send_digest(config, today: datetime.date) -> str:
         with transaction.atomic():
             MerchantDigest.objects.create(sent_on=today, delivery_date=day, recipient=recipient)
             _send(recipient, day, renewal_orders(day, today, config),
-                  reports.picking_list(day, config))
+                  reports.picking_list(day, config), staff_page_url(config))
     except IntegrityError:
         return ALREADY_SENT
     return SENT
 
 
-def _send(recipient, day, orders, customers):
+def staff_page_url(config) -> str:
+    """The subscriptions staff page (picking list, PDF and CSV), absolute."""
+    from django.urls import reverse
+
+    from .notifications import public_base_url
+
+    return public_base_url(config) + reverse("staff-subscriptions")
+
+
+def _send(recipient, day, orders, customers, staff_url):
     from saleor.core.emails import get_email_context
     from templated_email import send_templated_mail
 
@@ -75,7 +84,7 @@ def _send(recipient, day, orders, customers):
     totals = {}
     for order in orders:
         totals[order.currency] = totals.get(order.currency, Decimal(0)) + order.amount
-    context.update(day=day, orders=orders, customers=customers,
+    context.update(day=day, orders=orders, customers=customers, staff_url=staff_url,
                    totals=sorted(totals.items()), language_code=settings.LANGUAGE_CODE)
     with translation.override(settings.LANGUAGE_CODE):
         send_templated_mail(template_name=TEMPLATE, recipient_list=[recipient],
