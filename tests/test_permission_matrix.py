@@ -56,6 +56,8 @@ NON_STAFF_ACCESS = {
     "tillLogin": "public",
     "tillLogout": "public",
     "tillTokenRefresh": "public",
+    # the self-service page: the signed link from a subscription e-mail is the credential
+    "subscriptionAccessTokenCreate": "public",
 }
 
 OPERATIONS = package_operations()

@@ -286,3 +286,16 @@ class Shipment(models.Model):
             models.UniqueConstraint(fields=["user", "delivery_date", "address_key"],
                                     name="subscription_one_shipment_per_parcel"),
         ]
+
+
+class MerchantDigest(models.Model):
+    """The merchant digest of one shop day: the row is what makes it go out once a day
+    (a second run, or a concurrent one, fails on the unique day)."""
+
+    sent_on = models.DateField(unique=True)
+    delivery_date = models.DateField()
+    recipient = models.CharField(max_length=254)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-sent_on",)

@@ -41,7 +41,8 @@ def _send(subscription, kind, **extra):
 
     send_kwargs, context = get_email_context()
     context.update(kind=kind, subscription=subscription,
-                   language_code=subscription.language_code, **extra)
+                   language_code=subscription.language_code,
+                   self_service_url=self_service_url(subscription.user_id), **extra)
     recipient = subscription.user.email
 
     def send():
@@ -52,6 +53,27 @@ def _send(subscription, kind, **extra):
             logger.exception("Subscription e-mail %s to %s failed", kind, recipient)
 
     later(send)
+
+
+def public_base_url(config) -> str:
+    """The shop's public address for links in e-mails: the plugin's setting, else the
+    site's domain."""
+    if config is not None and config.public_url:
+        return config.public_url.rstrip("/")
+    from saleor.core.utils import build_absolute_uri
+
+    return build_absolute_uri("/").rstrip("/")
+
+
+def self_service_url(customer_id) -> str:
+    """A signed, expiring link to the customer's self-service page (every e-mail has one)."""
+    from .self_service_links import page_link
+    from .subscriptions import plugin
+
+    found = plugin()
+    config = found.config if found is not None else None
+    days = config.self_service_link_days if config is not None else 14
+    return page_link(public_base_url(config), customer_id, days)
 
 
 def renewal_reminder(subscription, amount):

@@ -43,6 +43,24 @@ class SubscriptionPlugin(PackagePlugin):
             "time_zone", "string", "Europe/Oslo", "Shop time zone",
             "Renewal dates are computed in this time zone.",
         ),
+        ConfigField(
+            "self_service_link_days", "integer", 14, "Self-service link (days valid)",
+            "The link in subscription e-mails to the customer's page works this long.",
+            min_value=1, max_value=90,
+        ),
+        ConfigField(
+            "public_url", "string", "", "Public shop URL for e-mail links",
+            "E.g. https://shop.example.com; empty: the site's domain.",
+        ),
+        ConfigField(
+            "digest_email", "string", "", "Merchant digest e-mail address",
+            "Upcoming renewal orders and the picking list go here daily; empty: no digest.",
+        ),
+        ConfigField(
+            "digest_days_ahead", "integer", 2, "Merchant digest (days ahead)",
+            "The digest covers the deliveries this many days after the day it is sent.",
+            min_value=0, max_value=30,
+        ),
     )
 
     @classmethod
@@ -60,6 +78,16 @@ class SubscriptionPlugin(PackagePlugin):
         if len(set(config.closing_weekdays)) >= 7:  # no delivery day could ever be found
             raise ValidationError(
                 {"closing_weekdays": "Closing weekdays: leave at least one delivery day."})
+        if config.digest_email:
+            from django.core.validators import validate_email
+
+            try:
+                validate_email(config.digest_email)
+            except ValidationError:
+                raise ValidationError({"digest_email": "Merchant digest e-mail address: "
+                                       "%r is not an e-mail address." % config.digest_email})
+        if config.public_url and not config.public_url.startswith(("https://", "http://")):
+            raise ValidationError({"public_url": "Public shop URL: start it with https://."})
 
     @classmethod
     def save_plugin_configuration(cls, plugin_configuration, cleaned_data):

@@ -14,4 +14,9 @@ BEAT_SCHEDULE = {
         "task": "saleor_plugins.subscription.tasks.send_renewal_reminders",
         "schedule": datetime.timedelta(hours=6),
     },
+    # hourly: a lost run is caught up; the day's row makes it one e-mail a day
+    "saleor_plugins.subscription.send_merchant_digest": {
+        "task": "saleor_plugins.subscription.tasks.send_merchant_digest",
+        "schedule": datetime.timedelta(hours=1),
+    },
 }

@@ -4,7 +4,7 @@ from typing import Optional
 
 from saleor.celeryconf import app
 
-from . import invoices, renewal, replan
+from . import digest, invoices, renewal, replan
 from .subscriptions import plugin
 
 # Acknowledged when done, not when started: a task whose worker dies (SIGKILL, OOM, lost
@@ -72,3 +72,12 @@ def replan_subscriptions(day: Optional[str] = None) -> int:
     if config is None:
         return 0
     return replan.replan(today, notes=True)
+
+
+@app.task(**REDELIVER_IF_WORKER_DIES)
+def send_merchant_digest(day: Optional[str] = None) -> str:
+    """Beat (hourly): the day's merchant digest, once per shop day (from the renewal hour)."""
+    config, today = _config_and_today(day)
+    if config is None:
+        return "inactive"
+    return digest.send_digest(config, today)

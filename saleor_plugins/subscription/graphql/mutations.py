@@ -14,7 +14,7 @@ from ...core import request_cache
 from ...core.actors import actor
 from ...core.permissions import SubscriptionPermissions
 from ...graphql.ids import pk_from_global_id, visible_checkout
-from .. import models, replan, scheduling, subscriptions, terms
+from .. import models, replan, scheduling, self_service_links, subscriptions, terms
 from ..checkout_lines import CACHE_SECTION
 from ..subscriptions import SubscriptionError as DomainError
 from .types import (
@@ -63,7 +63,16 @@ def visible_subscriptions(info):
     user = info.context.user
     if user and user.is_authenticated:
         return models.Subscription.objects.filter(user=user)
-    return models.Subscription.objects.none()
+    return link_customer_subscriptions(info)
+
+
+def link_customer_subscriptions(info):
+    """The subscriptions of the customer a self-service access token names (none without
+    one): the token opens these operations only, never the customer's account."""
+    customer_id = self_service_links.request_customer_id(info.context)
+    if customer_id is None:
+        return models.Subscription.objects.none()
+    return models.Subscription.objects.filter(user_id=customer_id, user__is_active=True)
 
 
 def domain_call(function, *args, schedule_field="id", **kwargs):

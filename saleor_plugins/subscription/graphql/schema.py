@@ -12,7 +12,7 @@ from graphql_jwt.exceptions import PermissionDenied
 from saleor.graphql.checkout.types import Checkout
 
 from ...graphql.arguments import ArgumentError
-from .. import models, parcels, reports, subscriptions
+from .. import models, parcels, reports, self_service_links, subscriptions
 from ..checkout_lines import discount_per_unit_cents
 from .mutations import (
     CheckoutLineSubscriptionSet,
@@ -31,9 +31,11 @@ from .mutations import (
     SubscriptionPlanDelete,
     SubscriptionPlanUpdate,
     can_manage,
+    link_customer_subscriptions,
     pk_from_id,
     visible_subscriptions,
 )
+from .self_service import SubscriptionAccessTokenCreate
 from .types import (
     CheckoutSubscriptionLine,
     PickingList,
@@ -161,10 +163,13 @@ class SubscriptionQueries(graphene.ObjectType):
 
     def resolve_my_subscriptions(self, info):
         user = info.context.user
-        if not user or not user.is_authenticated:
+        if user and user.is_authenticated:
+            own = models.Subscription.objects.filter(user=user)
+        elif self_service_links.request_customer_id(info.context) is not None:
+            own = link_customer_subscriptions(info)  # a signed link's access token
+        else:
             raise PermissionDenied()
-        return _subscription_list(info, _with_related(
-            models.Subscription.objects.filter(user=user)))
+        return _subscription_list(info, _with_related(own))
 
     def resolve_product_subscription(self, info, id):
         try:
@@ -268,6 +273,7 @@ class SubscriptionMutations(graphene.ObjectType):
     product_subscription_renew_now = ProductSubscriptionRenewNow.Field()
     product_subscription_payment_session_create = ProductSubscriptionPaymentSessionCreate.Field()
     product_subscription_payment_method_update = ProductSubscriptionPaymentMethodUpdate.Field()
+    subscription_access_token_create = SubscriptionAccessTokenCreate.Field()
 
 
 def resolve_checkout_subscription_lines(root, info):

@@ -33,6 +33,8 @@ class SubscriptionErrorCode(graphene.Enum):
     SUBSCRIPTION_PLAN_TOO_SHORT = "subscription_plan_too_short"
     SUBSCRIPTION_EXTENSION_LIMIT = "subscription_extension_limit"
     SUBSCRIPTION_SHIPPING_METHOD_UNAVAILABLE = "subscription_shipping_method_unavailable"
+    SUBSCRIPTION_LINK_EXPIRED = "subscription_link_expired"
+    SUBSCRIPTION_LINK_INVALID = "subscription_link_invalid"
 
 
 class SubscriptionError(Error):
