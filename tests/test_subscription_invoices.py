@@ -189,3 +189,25 @@ def test_two_workers_charging_one_month_charge_it_once(
     invoice.refresh_from_db()
     assert invoice.status == MonthlyInvoice.PAID and invoice.attempts.count() == 1
     assert klarna.state.charge_count == before + 1
+
+
+def test_item14_19_a_delivery_on_the_first_waits_for_the_ended_months_invoice(weekly, klarna):
+    """The month's invoice is charged before a delivery due the same day (the 1st) is made,
+    whichever comes first: declined, the subscription is on hold and no order is made."""
+    month, next_month = invoice_a_month(weekly)
+    weekly.refresh_from_db()
+    shift = next_month - weekly.next_order_date  # the next delivery falls due on the 1st
+    weekly.next_order_date += shift
+    weekly.next_delivery_date += shift
+    weekly.due_on += shift
+    weekly.save()
+    made = len(month_orders(weekly))
+    klarna.decline_token_orders(weekly.klarna_token_id, times=20)
+    from saleor_plugins.subscription.tasks import renew_subscription
+
+    assert renew_subscription(weekly.pk, next_month.isoformat()) != "renewed"
+    weekly.refresh_from_db()
+    assert weekly.status == Subscription.PAYMENT_REQUIRED
+    assert MonthlyInvoice.objects.get(subscription=weekly, month=month).status == \
+        MonthlyInvoice.RETRYING
+    assert len(month_orders(weekly)) == made

@@ -41,14 +41,17 @@ logger = logging.getLogger(__name__)
 UNPAID = (MonthlyInvoice.OPEN, MonthlyInvoice.RETRYING)
 
 
-def due_invoice_ids(today: datetime.date):
+def due_invoice_ids(today: datetime.date, subscription_pk=None):
     """Invoices of ended months not paid yet (and due for a retry), and failed ones whose
-    subscription is active again."""
-    return list(MonthlyInvoice.objects.filter(
+    subscription is active again (of one subscription, if given)."""
+    due = MonthlyInvoice.objects.filter(
         Q(status__in=UNPAID) & (Q(retry_on__isnull=True) | Q(retry_on__lte=today))
         | Q(status=MonthlyInvoice.FAILED, subscription__status=Subscription.ACTIVE),
         month__lt=month_start(today),
-    ).order_by("month", "pk").values_list("pk", flat=True))
+    )
+    if subscription_pk is not None:
+        due = due.filter(subscription_id=subscription_pk)
+    return list(due.order_by("month", "pk").values_list("pk", flat=True))
 
 
 def charge_invoice(invoice_pk: int, config, today: datetime.date) -> str:

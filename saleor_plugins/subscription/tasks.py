@@ -33,11 +33,11 @@ def renew_due_subscriptions(day: Optional[str] = None) -> int:
     if config is None:
         return 0
     replan.replan(today)
+    for pk in invoices.due_invoice_ids(today):
+        charge_monthly_invoice.delay(pk, today.isoformat())
     ids = renewal.due_subscription_ids(today)
     for pk in ids:
         renew_subscription.delay(pk, today.isoformat())
-    for pk in invoices.due_invoice_ids(today):
-        charge_monthly_invoice.delay(pk, today.isoformat())
     return len(ids)
 
 
@@ -46,6 +46,10 @@ def renew_subscription(subscription_pk: int, day: Optional[str] = None) -> str:
     config, today = _config_and_today(day)
     if config is None:
         return "inactive"
+    # an ended month's invoice is charged before the next delivery is made, whichever task
+    # a worker runs first: a declined one holds the subscription (no goods on credit)
+    for invoice_pk in invoices.due_invoice_ids(today, subscription_pk=subscription_pk):
+        invoices.charge_invoice(invoice_pk, config, today)
     return renewal.renew(subscription_pk, config, today)
 
 
