@@ -47,3 +47,29 @@ def browser():
         finally:
             context.close()
             shutil.rmtree(profile, ignore_errors=True)
+
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+def screenshot(page, name, docs_name=None):
+    """The viewport (what a person sees first) as a test artefact, ``<name>.png``; with
+    ``docs_name`` also a small palette PNG in docs/screenshots/ for the README."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    if docs_name:
+        from PIL import Image
+
+        DOCS.mkdir(parents=True, exist_ok=True)
+        with Image.open(path) as image:
+            image.convert("RGB").quantize(colors=64).save(DOCS / docs_name, optimize=True)
+    return path
+
+
+def submit_staff_login(page, page_url, user, password="password"):
+    """Open a staff page (``page_url`` with its ``?lang=``) and log in with its shared form."""
+    page.goto(page_url)
+    page.fill("#page-login-email", user.email)
+    page.fill("#page-login-password", password)
+    page.press("#page-login-password", "Enter")

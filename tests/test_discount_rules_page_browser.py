@@ -2,7 +2,6 @@
 with their shop account, create a rule with three conditions (a fourth cannot be added),
 change it, add codes and download them, and delete it after confirming; without the
 permission the page says so. Screenshots at 1280 and 390 px; in German nothing is English."""
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,29 +11,23 @@ from saleor_plugins.discount_rules.models import DiscountCode, DiscountRule
 from saleor_plugins.platform import saleor
 
 from . import factories
-from .browser import DESKTOP, NEEDS_BROWSER, PHONE, SCREENSHOTS, browser, expect  # noqa: F401
+from .browser import (  # noqa: F401 (the browser fixture)
+    DESKTOP,
+    NEEDS_BROWSER,
+    PHONE,
+    browser,
+    expect,
+    screenshot,
+    submit_staff_login,
+)
 from .page_checks import untranslated
 
 pytestmark = NEEDS_BROWSER + [pytest.mark.django_db(transaction=True)]
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 PAGE = "/staff/discount-rules/"
 
 
-def shot(page, name, docs_name=None):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path))  # the viewport only: small enough for the README
-    if docs_name:
-        DOCS.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, DOCS / f"{docs_name}.png")
-    return path
-
-
 def log_in(page, base, user, language="en"):
-    page.goto(f"{base}{PAGE}?lang={language}")
-    page.fill("#page-login-email", user.email)
-    page.fill("#page-login-password", "password")
-    page.press("#page-login-password", "Enter")
+    submit_staff_login(page, f"{base}{PAGE}?lang={language}", user)
 
 
 def choose(select, text):
@@ -66,7 +59,7 @@ def test_anonymous_and_staff_without_the_permission_see_no_rule(browser, live_se
     expect(page.locator("#page-denied")).to_be_visible()
     expect(page.locator("#page")).to_be_hidden()
     assert "Hemmelig" not in page.content()
-    shot(page, "discount-rules-denied")
+    screenshot(page, "discount-rules-denied")
 
 
 def test_staff_create_change_code_and_delete_a_rule(browser, live_server, world):
@@ -103,7 +96,7 @@ def test_staff_create_change_code_and_delete_a_rule(browser, live_server, world)
     expect(page.locator("#condition-add")).to_be_disabled()
     expect(page.locator("#conditions-full")).to_be_visible()
     page.set_viewport_size(DESKTOP)
-    shot(page, "discount-rules-form-1280")
+    screenshot(page, "discount-rules-form-1280")
     page.click("#rule-save")
 
     row = page.locator("#rules-body tr", has_text="Sommersalg")
@@ -146,10 +139,10 @@ def test_staff_create_change_code_and_delete_a_rule(browser, live_server, world)
         page.click("#codes-csv")
     lines = Path(download.value.path()).read_text().splitlines()
     assert lines[0] == "code,rule" and sorted(line.split(",")[0] for line in lines[1:]) == codes
-    shot(page, "discount-rules-1280", "discount-rules-1280")
+    screenshot(page, "discount-rules-1280", "discount-rules-1280.png")
     page.set_viewport_size(PHONE)
     page.locator("#rules-list").scroll_into_view_if_needed()
-    shot(page, "discount-rules-390", "discount-rules-390")
+    screenshot(page, "discount-rules-390", "discount-rules-390.png")
     page.set_viewport_size(DESKTOP)
 
     # delete: cancelled by keyboard (Esc), then confirmed
@@ -195,7 +188,7 @@ def test_in_german_the_filled_page_shows_nothing_in_english(browser, live_server
     expect(page.locator("#rules-switch-state")).not_to_be_empty()
     assert untranslated(page.content(), "de") == []
     page.set_viewport_size(PHONE)
-    shot(page, "discount-rules-de-390")
+    screenshot(page, "discount-rules-de-390")
 
 
 def test_group_category_shipping_method_and_gift_pickers(browser, live_server, world):

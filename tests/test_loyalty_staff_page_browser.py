@@ -1,9 +1,6 @@
 """The loyalty staff page in headless Chromium against the running app: staff log in, find a
 customer, book points with a reason, approve a review from the queue and switch a product's
 earning off; screenshots at 1280 and 390 px; nothing left in English in German."""
-import shutil
-from pathlib import Path
-
 import pytest
 
 from saleor_plugins.core.permissions import LoyaltyPermissions
@@ -16,15 +13,15 @@ from .browser import (  # noqa: F401 (the browser fixture)
     DESKTOP,
     NEEDS_BROWSER,
     PHONE,
-    SCREENSHOTS,
     browser,
     expect,
+    screenshot,
+    submit_staff_login,
 )
 from .loyalty_helpers import checkout_with_shipping, configure, give_points, pay_and_complete
 from .page_checks import untranslated
 
 pytestmark = NEEDS_BROWSER + [pytest.mark.django_db(transaction=True)]
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -33,22 +30,10 @@ def loyalty_app(live_server, all_plugins_active):
     return live_server
 
 
-def shot(page, name, docs_name=None):
-    """A viewport screenshot into the test artefacts (and into docs/ for the README)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path))
-    if docs_name:
-        DOCS.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, DOCS / docs_name)
-    return path
 
 
 def log_in(page, url, staff):
-    page.goto(url + "/staff/loyalty/?lang=en")
-    page.fill("#page-login-email", staff.email)
-    page.fill("#page-login-password", "password")
-    page.press("#page-login-password", "Enter")
+    submit_staff_login(page, url + "/staff/loyalty/?lang=en", staff)
     page.wait_for_selector("#page:not(.hidden)")
 
 
@@ -135,10 +120,10 @@ def test_staff_manage_points_reviews_and_products(browser, loyalty_app, api, sho
     # the pictures for the README without the passing message over them
     page.evaluate("document.getElementById('page-message').classList.add('hidden')")
     page.evaluate("window.scrollTo(0, 0)")
-    shot(page, "loyalty-desktop", "loyalty-1280.png")
+    screenshot(page, "loyalty-desktop", "loyalty-1280.png")
     page.set_viewport_size(PHONE)
     page.locator("#account").scroll_into_view_if_needed()
-    shot(page, "loyalty-phone", "loyalty-390.png")
+    screenshot(page, "loyalty-phone", "loyalty-390.png")
     page.set_viewport_size(DESKTOP)
 
     # excluding asks first (the page's own dialog)

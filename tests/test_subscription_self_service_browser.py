@@ -4,19 +4,24 @@ German, at phone and desktop width. Screenshots go to <state dir>/screenshots/."
 import datetime
 import time
 import re
-from pathlib import Path
 
 import pytest
 
 from saleor_plugins.subscription import subscriptions, tasks
 from saleor_plugins.subscription.models import Subscription
 
-from .browser import DESKTOP, NEEDS_BROWSER, PHONE, SCREENSHOTS, browser, expect  # noqa: F401
+from .browser import (  # noqa: F401 (the browser fixture)
+    DESKTOP,
+    NEEDS_BROWSER,
+    PHONE,
+    browser,
+    expect,
+    screenshot,
+)
 from .page_checks import catalogue, untranslated
 from .subscription_helpers import configure, create_plan, make_subscription
 
 pytestmark = NEEDS_BROWSER + [pytest.mark.django_db(transaction=True)]
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
 def tr(language, message):
@@ -24,17 +29,6 @@ def tr(language, message):
     return catalogue(language)[message]
 
 
-def shot(page, name, docs_name=None):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path))  # the viewport: what a person sees first
-    if docs_name:  # committed for the README: a small palette PNG
-        from PIL import Image
-
-        DOCS.mkdir(parents=True, exist_ok=True)
-        with Image.open(path) as image:
-            image.convert("RGB").quantize(colors=64).save(DOCS / docs_name, optimize=True)
-    return path
 
 
 @pytest.fixture
@@ -69,7 +63,7 @@ def test_from_the_email_link_pause_resume_and_comment(browser, live_server, subs
     expect(card.locator(".badge")).to_have_text(tr("de", "Active"))
     assert "link=" not in page.url  # the link leaves the address bar once read
     assert untranslated(page.content(), "de") == []
-    shot(page, "self-service-de-1280", "self-service-1280.png")
+    screenshot(page, "self-service-de-1280", "self-service-1280.png")
 
     until = today + datetime.timedelta(days=30)
     card.locator('[data-action="pause"]').click()
@@ -95,7 +89,7 @@ def test_from_the_email_link_pause_resume_and_comment(browser, live_server, subs
     page.set_viewport_size(PHONE)
     page.reload()  # the session goes on without the link in the address
     expect(page.locator("article.card")).to_have_count(2)
-    shot(page, "self-service-de-390", "self-service-390.png")
+    screenshot(page, "self-service-de-390", "self-service-390.png")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"]  # nothing wider than the phone
 

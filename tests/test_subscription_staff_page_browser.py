@@ -2,7 +2,6 @@
 against the running app: staff log in, filter the list, open a subscription, pause and
 resume it, see the upcoming orders and a day's picking list and download it as CSV; the
 page in German shows nothing in English once it filled itself."""
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,9 +14,10 @@ from .browser import (  # noqa: F401 (the browser fixture)
     DESKTOP,
     NEEDS_BROWSER,
     PHONE,
-    SCREENSHOTS,
     browser,
     expect,
+    screenshot,
+    submit_staff_login,
 )
 from .page_checks import untranslated
 from .test_klarna_instore_access_browser import watch_errors  # CSP violations included
@@ -33,7 +33,6 @@ from .test_subscription_manage import shop_today
 
 pytestmark = NEEDS_BROWSER + [pytest.mark.django_db(transaction=True)]
 # The page forbids eval (its Content-Security-Policy): waits use locators.
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -63,12 +62,8 @@ def manager(db):
 
 def shot(page, name, width):
     """A viewport screenshot (test artefact) and its copy for the README."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    DOCS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"subscriptions-{name}-{width}.png"
-    page.screenshot(path=str(path))
-    shutil.copyfile(path, DOCS / path.name)
-    return path
+    file_name = f"subscriptions-{name}-{width}"
+    return screenshot(page, file_name, f"{file_name}.png")
 
 
 def both_widths(page, name):
@@ -79,10 +74,7 @@ def both_widths(page, name):
 
 
 def log_in(page, url, staff):
-    page.goto(url + "/staff/subscriptions/?lang=en")
-    page.fill("#page-login-email", staff.email)
-    page.fill("#page-login-password", "password")
-    page.press("#page-login-password", "Enter")
+    submit_staff_login(page, url + "/staff/subscriptions/?lang=en", staff)
     expect(page.locator("#page")).to_be_visible()
 
 

@@ -168,8 +168,9 @@ def install_argument_checks(schema):
     after Saleor's JWT and app middlewares."""
     from graphql.execution.utils import default_resolve_fn
 
+    types = schema.get_type_map()
     for type_name, field_name in package_fields(schema):
-        field = schema.get_type_map()[type_name].fields[field_name]
+        field = types[type_name].fields[field_name]
         if not getattr(field.resolver, "checks_arguments", False):
             field.resolver = _checking(field.resolver or default_resolve_fn, field)
     return schema
